@@ -1,0 +1,66 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// The numeric targets are always compiled with optimisation and for the host CPU, so that
+// `swift run sweep ...` (a debug build) is not many times slower than a release build.
+let fast: [SwiftSetting] = [.unsafeFlags(["-O", "-Xcc", "-march=native"])]
+
+let package = Package(
+    name: "QuietSTaRSuite",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "sweep", targets: ["sweep"]),
+        .executable(name: "bench", targets: ["bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // System libraries (installed by `make`): OpenBLAS (cblas) and libhdf5.
+        .systemLibrary(name: "CBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CHDF5", pkgConfig: "hdf5",
+                       providers: [.apt(["libhdf5-dev"])]),
+
+        // Numeric stack, dependencies point one way.
+        .target(name: "TensorCore", dependencies: ["CBLAS"],
+                exclude: ["README.md"], swiftSettings: fast),
+        .target(name: "NN", dependencies: ["TensorCore"],
+                exclude: ["README.md"], swiftSettings: fast),
+        .target(name: "Transformer", dependencies: ["NN", "TensorCore"],
+                exclude: ["README.md"], swiftSettings: fast),
+        .target(name: "QuietSTaR", dependencies: ["Transformer", "NN", "TensorCore"],
+                exclude: ["README.md"], swiftSettings: fast),
+
+        // No tensors below this line.
+        .target(name: "SyntheticData", exclude: ["README.md"], swiftSettings: fast),
+        .target(name: "HDF5Log", dependencies: ["CHDF5"], exclude: ["README.md"]),
+        .target(name: "Figures", exclude: ["README.md"]),
+
+        .target(name: "Experiments",
+                dependencies: ["QuietSTaR", "Transformer", "NN", "TensorCore",
+                               "SyntheticData", "HDF5Log", "Figures"],
+                exclude: ["README.md"], swiftSettings: fast),
+
+        .executableTarget(name: "sweep", dependencies: [
+            "Experiments", "SyntheticData",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], swiftSettings: fast),
+        .executableTarget(name: "bench", dependencies: [
+            "QuietSTaR", "Transformer", "NN", "TensorCore",
+        ], swiftSettings: fast),
+
+        .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore"], swiftSettings: fast),
+        .testTarget(name: "NNTests", dependencies: ["NN", "TensorCore"], swiftSettings: fast),
+        .testTarget(name: "TransformerTests", dependencies: ["Transformer", "NN", "TensorCore"],
+                    swiftSettings: fast),
+        .testTarget(name: "QuietSTaRTests",
+                    dependencies: ["QuietSTaR", "Transformer", "NN", "TensorCore"],
+                    swiftSettings: fast),
+        .testTarget(name: "SyntheticDataTests", dependencies: ["SyntheticData"], swiftSettings: fast),
+        .testTarget(name: "HDF5LogTests", dependencies: ["HDF5Log"]),
+        .testTarget(name: "FiguresTests", dependencies: ["Figures"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments"], swiftSettings: fast),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,3 @@
+import XCTest
+@testable import Experiments
+final class ExperimentsSmokeTests: XCTestCase { func testBuilds() {} }

@@ -1,0 +1,3 @@
+import XCTest
+@testable import HDF5Log
+final class HDF5LogSmokeTests: XCTestCase { func testBuilds() {} }

@@ -1,0 +1,3 @@
+import XCTest
+@testable import NN
+final class NNSmokeTests: XCTestCase { func testBuilds() {} }

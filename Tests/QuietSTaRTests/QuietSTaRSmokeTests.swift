@@ -1,0 +1,3 @@
+import XCTest
+@testable import QuietSTaR
+final class QuietSTaRSmokeTests: XCTestCase { func testBuilds() {} }

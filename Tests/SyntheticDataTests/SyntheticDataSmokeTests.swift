@@ -1,0 +1,3 @@
+import XCTest
+@testable import SyntheticData
+final class SyntheticDataSmokeTests: XCTestCase { func testBuilds() {} }

@@ -1,0 +1,3 @@
+import XCTest
+@testable import TensorCore
+final class TensorCoreSmokeTests: XCTestCase { func testBuilds() {} }

@@ -1,0 +1,3 @@
+import XCTest
+@testable import Transformer
+final class TransformerSmokeTests: XCTestCase { func testBuilds() {} }
