@@ -1,0 +1,95 @@
+// Matrix products on OpenBLAS sgemm.
+
+extension Tensor {
+    /// y = a @ b, or a @ b^T with `transposeB`; a is (..., M, K) with leading dims folded into M,
+    /// b is (K, N) (or (N, K) transposed). The LM head tied to the embedding uses transposeB.
+    ///   da += dy @ b^T            (dy @ b when transposeB)
+    ///   db += a^T @ dy            (dy^T @ a when transposeB)
+    public func matmul(_ b: Tensor, transposeB: Bool = false) -> Tensor {
+        let a = self
+        precondition(b.rank == 2, "matmul: right operand must be 2-D, got \(b.shape)")
+        let k = a.shape.last!
+        let m = a.count / k
+        let n = transposeB ? b.shape[0] : b.shape[1]
+        precondition((transposeB ? b.shape[1] : b.shape[0]) == k, "matmul: \(a.shape) x \(b.shape)\(transposeB ? "^T" : "")")
+        var y = [Float](repeating: 0, count: m * n)
+        a.data.withUnsafeBufferPointer { aa in b.data.withUnsafeBufferPointer { bb in y.withUnsafeMutableBufferPointer { yy in
+            BLAS.gemm(transA: false, transB: transposeB, m: m, n: n, k: k, a: aa.baseAddress!, lda: k,
+                      b: bb.baseAddress!, ldb: transposeB ? k : n, beta: 0, c: yy.baseAddress!, ldc: n)
+        } } }
+        var s = a.shape; s[s.count - 1] = n
+        return Tensor(y, shape: s, parents: [a, b]) { out in
+            out.grad.withUnsafeBufferPointer { g in
+                if a.requiresGrad {
+                    a.withGrad { ga in b.data.withUnsafeBufferPointer { bb in
+                        // (M, N) x (K, N)^T or (M, N) x (N, K)
+                        BLAS.gemm(transA: false, transB: !transposeB, m: m, n: k, k: n, a: g.baseAddress!, lda: n,
+                                  b: bb.baseAddress!, ldb: transposeB ? k : n, beta: 1, c: ga.baseAddress!, ldc: k)
+                    } }
+                }
+                if b.requiresGrad {
+                    b.withGrad { gb in a.data.withUnsafeBufferPointer { aa in
+                        if transposeB {  // (N, K) += dy^T (N, M) @ a (M, K)
+                            BLAS.gemm(transA: true, transB: false, m: n, n: k, k: m, a: g.baseAddress!, lda: n,
+                                      b: aa.baseAddress!, ldb: k, beta: 1, c: gb.baseAddress!, ldc: k)
+                        } else {  // (K, N) += a^T (K, M) @ dy (M, N)
+                            BLAS.gemm(transA: true, transB: false, m: k, n: n, k: m, a: aa.baseAddress!, lda: k,
+                                      b: g.baseAddress!, ldb: n, beta: 1, c: gb.baseAddress!, ldc: n)
+                        }
+                    } }
+                }
+            }
+        }
+    }
+
+    /// Batched product: y[i] = op(a[i]) @ op(b[i]) for a (Bt, M, K) / b (Bt, K, N) (before transposes).
+    public func bmm(_ b: Tensor, transposeA: Bool = false, transposeB: Bool = false) -> Tensor {
+        let a = self
+        precondition(a.rank == 3 && b.rank == 3 && a.shape[0] == b.shape[0], "bmm: \(a.shape) x \(b.shape)")
+        let bt = a.shape[0]
+        let (m, k) = transposeA ? (a.shape[2], a.shape[1]) : (a.shape[1], a.shape[2])
+        let (k2, n) = transposeB ? (b.shape[2], b.shape[1]) : (b.shape[1], b.shape[2])
+        precondition(k == k2, "bmm: inner sizes \(k) and \(k2) differ")
+        let sa = m * k, sb = k * n, sy = m * n
+        let lda = a.shape[2], ldb = b.shape[2]
+        var y = [Float](repeating: 0, count: bt * sy)
+        a.data.withUnsafeBufferPointer { aa in b.data.withUnsafeBufferPointer { bb in y.withUnsafeMutableBufferPointer { yy in
+            for i in 0..<bt {
+                BLAS.gemm(transA: transposeA, transB: transposeB, m: m, n: n, k: k, a: aa.baseAddress! + i * sa, lda: lda,
+                          b: bb.baseAddress! + i * sb, ldb: ldb, beta: 0, c: yy.baseAddress! + i * sy, ldc: n)
+            }
+        } } }
+        return Tensor(y, shape: [bt, m, n], parents: [a, b]) { out in
+            out.grad.withUnsafeBufferPointer { g in
+                for i in 0..<bt {
+                    let gp = g.baseAddress! + i * sy
+                    if a.requiresGrad {
+                        // da = dy @ op(b)^T, stored in a's layout.
+                        a.withGrad { ga in b.data.withUnsafeBufferPointer { bb in
+                            let bp = bb.baseAddress! + i * sb, cp = ga.baseAddress! + i * sa
+                            if !transposeA {  // (M, K) += dy (M, N) @ op(b)^T (N, K)
+                                BLAS.gemm(transA: false, transB: !transposeB, m: m, n: k, k: n, a: gp, lda: n,
+                                          b: bp, ldb: ldb, beta: 1, c: cp, ldc: k)
+                            } else {  // a stored (K, M): += op(b) (K, N) @ dy^T (N, M)
+                                BLAS.gemm(transA: transposeB, transB: true, m: k, n: m, k: n, a: bp, lda: ldb,
+                                          b: gp, ldb: n, beta: 1, c: cp, ldc: m)
+                            }
+                        } }
+                    }
+                    if b.requiresGrad {
+                        b.withGrad { gb in a.data.withUnsafeBufferPointer { aa in
+                            let ap = aa.baseAddress! + i * sa, cp = gb.baseAddress! + i * sb
+                            if !transposeB {  // (K, N) += op(a)^T (K, M) @ dy (M, N)
+                                BLAS.gemm(transA: !transposeA, transB: false, m: k, n: n, k: m, a: ap, lda: lda,
+                                          b: gp, ldb: n, beta: 1, c: cp, ldc: n)
+                            } else {  // b stored (N, K): += dy^T (N, M) @ op(a) (M, K)
+                                BLAS.gemm(transA: true, transB: transposeA, m: n, n: k, k: m, a: gp, lda: n,
+                                          b: ap, ldb: lda, beta: 1, c: cp, ldc: k)
+                            }
+                        } }
+                    }
+                }
+            }
+        }
+    }
+}

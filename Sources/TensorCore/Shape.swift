@@ -1,0 +1,135 @@
+// Shape ops: reshape, permute/transpose, slice, concat, gather (row lookup).
+
+extension Tensor {
+    /// Same values, new shape (row-major order kept).  dx = dy reshaped back.
+    public func reshaped(_ newShape: [Int]) -> Tensor {
+        var s = newShape
+        if let i = s.firstIndex(of: -1) {
+            s[i] = count / s.enumerated().filter { $0.offset != i }.map(\.element).reduce(1, *)
+        }
+        precondition(s.reduce(1, *) == count, "reshape \(shape) -> \(newShape)")
+        let x = self
+        return Tensor(data, shape: s, parents: [x]) { out in out.grad.withUnsafeBufferPointer { x.accumulate($0) } }
+    }
+
+    /// y[idx permuted] = x[idx]: output dimension d is input dimension perm[d].
+    public func permuted(_ perm: [Int]) -> Tensor {
+        precondition(perm.sorted() == Array(0..<rank), "permutation \(perm) for rank \(rank)")
+        let outShape = perm.map { shape[$0] }
+        var inStrides = [Int](repeating: 1, count: rank)
+        for d in stride(from: rank - 2, through: 0, by: -1) { inStrides[d] = inStrides[d + 1] * shape[d + 1] }
+        let strideForOut = perm.map { inStrides[$0] }  // input stride of each output dim
+        // Map output flat index -> input flat index.
+        var map = [Int](repeating: 0, count: count)
+        var idx = [Int](repeating: 0, count: rank)
+        var src = 0
+        for o in 0..<count {
+            map[o] = src
+            var d = rank - 1
+            while d >= 0 {
+                idx[d] += 1; src += strideForOut[d]
+                if idx[d] < outShape[d] { break }
+                src -= strideForOut[d] * outShape[d]; idx[d] = 0; d -= 1
+            }
+        }
+        var y = [Float](repeating: 0, count: count)
+        data.withUnsafeBufferPointer { xx in for o in 0..<y.count { y[o] = xx[map[o]] } }
+        let x = self
+        return Tensor(y, shape: outShape, parents: [x]) { out in
+            x.withGrad { gx in out.grad.withUnsafeBufferPointer { g in for o in 0..<g.count { gx[map[o]] += g[o] } } }
+        }
+    }
+
+    /// Swaps the last two dimensions.
+    public func transposed() -> Tensor {
+        var p = Array(0..<rank); p.swapAt(rank - 1, rank - 2)
+        return permuted(p)
+    }
+
+    /// y = x[..., range, ...] along `axis`.  dx[..., range, ...] += dy.
+    public func slice(axis: Int, _ range: Range<Int>) -> Tensor {
+        let (outer, n, inner) = axisSplit(axis)
+        precondition(range.lowerBound >= 0 && range.upperBound <= n, "slice \(range) of axis \(axis) size \(n)")
+        let m = range.count
+        var y = [Float](repeating: 0, count: outer * m * inner)
+        data.withUnsafeBufferPointer { xx in
+            y.withUnsafeMutableBufferPointer { yy in
+                for o in 0..<outer {
+                    let src = (o * n + range.lowerBound) * inner, dst = o * m * inner
+                    for j in 0..<(m * inner) { yy[dst + j] = xx[src + j] }
+                }
+            }
+        }
+        var s = shape; s[axis] = m
+        let x = self
+        return Tensor(y, shape: s, parents: [x]) { out in
+            x.withGrad { gx in out.grad.withUnsafeBufferPointer { g in
+                for o in 0..<outer {
+                    let src = (o * n + range.lowerBound) * inner, dst = o * m * inner
+                    for j in 0..<(m * inner) { gx[src + j] += g[dst + j] }
+                }
+            } }
+        }
+    }
+
+    /// Joins tensors along `axis` (all other dimensions equal).
+    public static func concat(_ xs: [Tensor], axis: Int) -> Tensor {
+        precondition(!xs.isEmpty, "concat of nothing")
+        let first = xs[0]
+        for x in xs { precondition(x.rank == first.rank && x.shape.enumerated().allSatisfy { $0.offset == axis || $0.element == first.shape[$0.offset] },
+                                   "concat: shapes \(xs.map(\.shape)) differ off axis \(axis)") }
+        let outer = first.shape[..<axis].reduce(1, *)
+        let inner = first.shape[(axis + 1)...].reduce(1, *)
+        let sizes = xs.map { $0.shape[axis] }
+        let total = sizes.reduce(0, +)
+        var y = [Float](repeating: 0, count: outer * total * inner)
+        var offset = 0
+        var offsets: [Int] = []
+        for (x, n) in zip(xs, sizes) {
+            offsets.append(offset)
+            x.data.withUnsafeBufferPointer { xx in
+                for o in 0..<outer {
+                    let src = o * n * inner, dst = (o * total + offset) * inner
+                    for j in 0..<(n * inner) { y[dst + j] = xx[src + j] }
+                }
+            }
+            offset += n
+        }
+        var s = first.shape; s[axis] = total
+        return Tensor(y, shape: s, parents: xs) { out in
+            out.grad.withUnsafeBufferPointer { g in
+                for (k, x) in xs.enumerated() where x.requiresGrad {
+                    let n = sizes[k], off = offsets[k]
+                    x.withGrad { gx in
+                        for o in 0..<outer {
+                            let src = o * n * inner, dst = (o * total + off) * inner
+                            for j in 0..<(n * inner) { gx[src + j] += g[dst + j] }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Row lookup: y[i, :] = table[indices[i], :] for a (N, C) table.  dtable[indices[i]] += dy[i].
+    /// Output shape: indexShape + [C] (default: [indices.count, C]).
+    public func gatherRows(_ indices: [Int], shape indexShape: [Int]? = nil) -> Tensor {
+        precondition(rank == 2, "gatherRows needs a (N, C) table, got \(shape)")
+        let rows = shape[0], c = shape[1]
+        var y = [Float](repeating: 0, count: indices.count * c)
+        data.withUnsafeBufferPointer { tt in
+            y.withUnsafeMutableBufferPointer { yy in
+                for (i, r) in indices.enumerated() {
+                    precondition(r >= 0 && r < rows, "gatherRows: index \(r) outside 0..<\(rows)")
+                    for j in 0..<c { yy[i * c + j] = tt[r * c + j] }
+                }
+            }
+        }
+        let table = self
+        return Tensor(y, shape: (indexShape ?? [indices.count]) + [c], parents: [table]) { out in
+            table.withGrad { gt in out.grad.withUnsafeBufferPointer { g in
+                for (i, r) in indices.enumerated() { for j in 0..<c { gt[r * c + j] += g[i * c + j] } }
+            } }
+        }
+    }
+}
