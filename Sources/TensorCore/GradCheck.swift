@@ -47,11 +47,16 @@ public enum GradCheck {
 
     /// Directional check for many parameters at once: with a random direction u,
     /// (f(p + eps u) - f(p - eps u)) / (2 eps) must equal sum_i grad_i . u_i.
-    /// Returns (analytic, numeric).
+    /// Each tensor's share of u is scaled by its RMS (at least 0.01), so that a step of eps is a small
+    /// RELATIVE change for every parameter (small embeddings feeding a layer norm would otherwise be
+    /// pushed far outside their linear range). Returns (analytic, numeric).
     public static func directional(_ params: [Tensor], eps: Float = 1e-2, seed: UInt64 = 7,
                                    _ f: () -> Tensor) -> (analytic: Double, numeric: Double) {
         var rng = RNG(seed: seed)
-        let dirs = params.map { p in (0..<p.count).map { _ in rng.normal() } }
+        let dirs = params.map { p -> [Float] in
+            let rms = max(0.01, (p.data.reduce(0) { $0 + $1 * $1 } / Float(max(p.count, 1))).squareRoot())
+            return (0..<p.count).map { _ in rng.normal() * rms }
+        }
         for p in params { p.zeroGrad() }
         f().backward()
         var analytic = 0.0

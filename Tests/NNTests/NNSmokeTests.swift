@@ -1,3 +1,0 @@
-import XCTest
-@testable import NN
-final class NNSmokeTests: XCTestCase { func testBuilds() {} }

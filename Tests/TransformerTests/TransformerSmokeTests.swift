@@ -1,3 +1,0 @@
-import XCTest
-@testable import Transformer
-final class TransformerSmokeTests: XCTestCase { func testBuilds() {} }
