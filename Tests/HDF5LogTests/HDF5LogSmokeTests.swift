@@ -1,3 +1,0 @@
-import XCTest
-@testable import HDF5Log
-final class HDF5LogSmokeTests: XCTestCase { func testBuilds() {} }
