@@ -1,8 +1,12 @@
 import ArgumentParser
 
-@main
+// `main.swift` is top-level code once the target has more than one file, so the command is
+// started explicitly instead of with `@main`.
 struct Sweep: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sweep",
-        abstract: "Run Quiet-STaR experiments declared as JSON files.")
+        abstract: "Run Quiet-STaR experiments declared as JSON files.",
+        subcommands: [DataCommand.self])
 }
+
+Sweep.main()

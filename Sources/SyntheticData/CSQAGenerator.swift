@@ -1,0 +1,120 @@
+/// CommonsenseQA-style multiple-choice questions over the `KnowledgeBase`, in the paper's format:
+///     Q: where does zora live ?
+///     (A) desert
+///     (B) water
+///     ...
+///     A: B                                              (direct)
+///     A: steps: zora is fish . fish live in water . B   (worked: every link, then the letter)
+/// Choices: the gold value, `otherCategoryDistractors` values of the same relation held by other
+/// categories, the rest random values of the relation's pool; distractors shuffled, gold placed at
+/// a uniform position. Split: questions about held-out entities exist only for evaluation; for
+/// every other subject, a question text (subject, relation, choice list) is evaluation-only when
+/// its `stableHash` falls in the `heldOutQuestionFraction` bucket.
+
+public let choiceLetters = ["A", "B", "C", "D", "E"]
+
+public struct CSQAQuestion: Equatable, Sendable {
+    public let subject: String
+    public let relation: Relation
+    /// subject, ..., category (the bridge); level = chain.count.
+    public let chain: [String]
+    public let options: [String]
+    public let answerIndex: Int
+
+    public var level: Int { chain.count }
+    public var answerValue: String { options[answerIndex] }
+    public var answerLetter: String { choiceLetters[answerIndex] }
+
+    /// `Q: question \n (A) o1 \n ... A:`
+    public var promptWords: [String] {
+        var w = ["Q:"] + relation.questionWords(subject: subject, plural: level == 1) + ["\n"]
+        for (i, o) in options.enumerated() { w += ["(", choiceLetters[i], ")", o, "\n"] }
+        return w + ["A:"]
+    }
+
+    /// `steps: zora is fish . fish live in water .`
+    public var solutionWords: [String] {
+        var w = ["steps:"]
+        for i in 0..<(chain.count - 1) { w += [chain[i], "is", chain[i + 1], "."] }
+        return w + relation.factWords(category: chain.last!, value: answerValue)
+    }
+
+    public func words(_ format: CSQAFormat) -> [String] {
+        switch format {
+        case .worked: return promptWords + solutionWords + [answerLetter, "\n"]
+        case .direct: return promptWords + [answerLetter, "\n"]
+        }
+    }
+
+    /// Hash of the question text's content: subject, relation, choice list.
+    var hash: UInt64 { stableHash(words: [subject, relation.rawValue] + options) }
+}
+
+public enum CSQAFormat: String, Codable, CaseIterable, Sendable { case worked, direct }
+
+/// stableHash of a word list (FNV-1a over UTF-8 bytes with a separator byte).
+func stableHash(words: [String]) -> UInt64 {
+    var ints: [Int] = []
+    for w in words { ints += w.utf8.map(Int.init); ints.append(-1) }
+    return stableHash(ints)
+}
+
+public struct CSQAGenerator: Sendable {
+    public let kb: KnowledgeBase
+    public var config: KBConfig { kb.config }
+
+    public init(knowledgeBase: KnowledgeBase) { kb = knowledgeBase }
+
+    /// Whether a question may appear in training text (false: evaluation only).
+    public func isTrainText(_ q: CSQAQuestion) -> Bool {
+        !kb.isHeldOut(q.subject) && !inHeldOutBucket(q.hash, fraction: config.heldOutQuestionFraction)
+    }
+
+    /// A question about `subject` whose text belongs to `split`. Held-out entities only have
+    /// held-out questions (precondition).
+    public func question(subject: String, relation: Relation, split: Split,
+                         using rng: inout SplitMix64) -> CSQAQuestion {
+        let heldEntity = kb.isHeldOut(subject)
+        precondition(!(heldEntity && split == .train), "\(subject) is held out: no training questions")
+        while true {
+            let q = draw(subject: subject, relation: relation, using: &rng)
+            if heldEntity || isTrainText(q) == (split == .train) { return q }
+        }
+    }
+
+    /// A question at a level (1 ... hops) with a uniformly drawn subject and relation.
+    /// At the top level, train questions use train entities; held-out ones use held-out entities.
+    public func question(level: Int, split: Split, using rng: inout SplitMix64) -> CSQAQuestion {
+        precondition((1...config.hops).contains(level), "level \(level) outside 1 ... \(config.hops)")
+        let subjects = level == config.hops
+            ? (split == .train ? kb.trainEntities : kb.heldOutEntities) : kb.subjects(level: level)
+        let s = rng.pick(subjects)
+        let r = rng.pick(Relation.allCases)
+        return question(subject: s, relation: r, split: split, using: &rng)
+    }
+
+    /// One fact sentence, uniform over all facts of the world, followed by `\n`.
+    public func fact(using rng: inout SplitMix64) -> [String] {
+        rng.pick(kb.factSentences) + ["\n"]
+    }
+
+    func draw(subject: String, relation: Relation, using rng: inout SplitMix64) -> CSQAQuestion {
+        let chain = kb.chain(from: subject)
+        let gold = kb.property[chain.last!]![relation]!
+        var others: [String] = []
+        for c in config.categories where c != chain.last! {
+            let v = kb.property[c]![relation]!
+            if v != gold && !others.contains(v) { others.append(v) }
+        }
+        let n = config.choiceCount - 1
+        var distractors = rng.sample(others, count: min(config.otherCategoryDistractors, others.count))
+        let rest = config.pool(relation).filter { $0 != gold && !distractors.contains($0) }
+        distractors += rng.sample(rest, count: n - distractors.count)
+        rng.shuffle(&distractors)
+        let at = rng.below(config.choiceCount)
+        var options = distractors
+        options.insert(gold, at: at)
+        return CSQAQuestion(subject: subject, relation: relation, chain: chain,
+                            options: options, answerIndex: at)
+    }
+}

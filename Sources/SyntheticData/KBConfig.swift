@@ -1,0 +1,97 @@
+/// Knobs of the CommonsenseQA-style world: nonce entities -> (groups ->) categories -> properties.
+///
+/// hops = 2: entity `is` category, category has a value for each relation; a question about an
+/// entity needs entity -> category -> value. hops = 3 inserts a layer of nonce groups:
+/// entity -> group -> category -> value. Defaults follow the second prototype (48 entities,
+/// 10 categories, 3 relations with 8 values each, 5 choices, 30% of entities held out).
+public struct KBConfig: Codable, Equatable, Sendable {
+    /// Composition depth of the hardest questions. Allowed 2 or 3.
+    public var hops: Int = 2
+    /// Number of nonce entities (generated CVCV words). Allowed 2 ... 400.
+    public var entityCount: Int = 48
+    /// Number of nonce groups, used only when hops = 3. Allowed categories.count ... 200.
+    public var groupCount: Int = 20
+    /// Category words (at least 2).
+    public var categories: [String] = ["fish", "bird", "ape", "worm", "bat",
+                                       "crab", "frog", "mole", "snake", "bee"]
+    /// Value pools of the three relations: `live in`, `eat`, `are` (colour).
+    public var habitats: [String] = ["water", "desert", "tree", "cave", "sky", "swamp", "field", "ice"]
+    public var foods: [String] = ["worms", "seeds", "fruit", "leaves", "insects", "grass", "fungi", "nectar"]
+    public var colors: [String] = ["red", "blue", "green", "black", "white", "brown", "gray", "yellow"]
+    /// Answer choices per question (letters A ... ). Allowed 2 ... 5; every pool needs this many values.
+    public var choiceCount: Int = 5
+    /// Distractors taken from other categories' values of the same relation (the rest are random
+    /// values of that relation). Allowed 0 ... choiceCount - 1.
+    public var otherCategoryDistractors: Int = 2
+    /// Fraction of entities held out: their facts appear only as single-fact documents, their
+    /// multi-hop questions only in evaluation. Must leave at least one entity on each side.
+    public var heldOutEntityFraction: Double = 0.3
+    /// Fraction of question texts (subject, relation, choice list) of non-held-out subjects that
+    /// are reserved for evaluation. Allowed 0.01 ... 0.5.
+    public var heldOutQuestionFraction: Double = 0.1
+    /// Seed of the world itself (names, memberships, properties, held-out entities).
+    public var worldSeed: UInt64 = 0
+
+    public init() {}
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case hops, entityCount, groupCount, categories, habitats, foods, colors, choiceCount,
+             otherCategoryDistractors, heldOutEntityFraction, heldOutQuestionFraction, worldSeed
+    }
+
+    public init(from decoder: Decoder) throws {
+        try rejectUnknownKeys(decoder, CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let d = KBConfig()
+        hops = try c.decodeIfPresent(Int.self, forKey: .hops) ?? d.hops
+        entityCount = try c.decodeIfPresent(Int.self, forKey: .entityCount) ?? d.entityCount
+        groupCount = try c.decodeIfPresent(Int.self, forKey: .groupCount) ?? d.groupCount
+        categories = try c.decodeIfPresent([String].self, forKey: .categories) ?? d.categories
+        habitats = try c.decodeIfPresent([String].self, forKey: .habitats) ?? d.habitats
+        foods = try c.decodeIfPresent([String].self, forKey: .foods) ?? d.foods
+        colors = try c.decodeIfPresent([String].self, forKey: .colors) ?? d.colors
+        choiceCount = try c.decodeIfPresent(Int.self, forKey: .choiceCount) ?? d.choiceCount
+        otherCategoryDistractors = try c.decodeIfPresent(Int.self, forKey: .otherCategoryDistractors)
+            ?? d.otherCategoryDistractors
+        heldOutEntityFraction = try c.decodeIfPresent(Double.self, forKey: .heldOutEntityFraction)
+            ?? d.heldOutEntityFraction
+        heldOutQuestionFraction = try c.decodeIfPresent(Double.self, forKey: .heldOutQuestionFraction)
+            ?? d.heldOutQuestionFraction
+        worldSeed = try c.decodeIfPresent(UInt64.self, forKey: .worldSeed) ?? d.worldSeed
+    }
+
+    /// Number of held-out entities: round(fraction * entityCount).
+    public var heldOutEntityCount: Int { Int((heldOutEntityFraction * Double(entityCount)).rounded()) }
+
+    public func pool(_ r: Relation) -> [String] {
+        switch r {
+        case .live: return habitats
+        case .eat: return foods
+        case .color: return colors
+        }
+    }
+
+    public func validate() throws {
+        if hops != 2 && hops != 3 {
+            throw DataConfigError(field: "kb.hops", value: "\(hops)", allowed: "2 or 3")
+        }
+        try Check.range("kb.entityCount", entityCount, 2...400)
+        try Check.pool("kb.categories", categories, minCount: 2)
+        if hops == 3 { try Check.range("kb.groupCount", groupCount, categories.count...200) }
+        try Check.range("kb.choiceCount", choiceCount, 2...5)
+        for (field, pool) in [("kb.habitats", habitats), ("kb.foods", foods), ("kb.colors", colors)] {
+            try Check.pool(field, pool, minCount: choiceCount)
+        }
+        try Check.range("kb.otherCategoryDistractors", otherCategoryDistractors, 0...(choiceCount - 1))
+        let held = heldOutEntityCount
+        if !(heldOutEntityFraction > 0 && heldOutEntityFraction < 1) || held < 1 || held > entityCount - 1 {
+            throw DataConfigError(field: "kb.heldOutEntityFraction", value: "\(heldOutEntityFraction)",
+                                  allowed: "a fraction in (0, 1) leaving 1 ... \(entityCount - 1) "
+                                    + "of the \(entityCount) entities held out")
+        }
+        if !(heldOutQuestionFraction >= 0.01 && heldOutQuestionFraction <= 0.5) {
+            throw DataConfigError(field: "kb.heldOutQuestionFraction", value: "\(heldOutQuestionFraction)",
+                                  allowed: "0.01 ... 0.5")
+        }
+    }
+}

@@ -1,0 +1,116 @@
+import ArgumentParser
+import Foundation
+import SyntheticData
+
+/// `sweep data gsm|csqa|corpus`: print samples of the synthetic data.
+struct DataCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "data",
+        abstract: "Print samples of the synthetic data (GSM-style problems, multiple-choice questions, corpus rows).",
+        subcommands: [GSM.self, CSQA.self, CorpusRows.self])
+
+    struct Common: ParsableArguments {
+        @Option(help: "Sampling seed.") var seed: UInt64 = 0
+        @Option(help: "Number of samples.") var count: Int = 5
+        @Option(help: "Data configuration JSON (missing keys take the defaults).") var config: String?
+
+        func validate() throws {
+            guard count >= 1 else { throw ValidationError("--count must be >= 1 (got \(count))") }
+        }
+
+        func vocabulary() throws -> Vocabulary {
+            var data = DataConfig()
+            if let path = config {
+                let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+                data = try JSONDecoder().decode(DataConfig.self, from: bytes)
+            }
+            return try Vocabulary(config: data)
+        }
+    }
+
+    struct GSM: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "GSM-style chain problems.")
+        @OptionGroup var common: Common
+        @Option(help: "Text form: worked, direct or story.") var format: String = "worked"
+        @Option(help: "Number of operations k (default: uniform over the configured range).") var k: Int?
+        @Flag(help: "Draw from the held-out (evaluation) split.") var heldOut = false
+
+        func validate() throws {
+            guard GSMFormat(rawValue: format) != nil else {
+                throw ValidationError("--format must be one of worked, direct, story (got \(format))")
+            }
+        }
+
+        func run() throws {
+            let v = try common.vocabulary()
+            let gen = try GSMGenerator(config: v.config.gsm)
+            if let k, !v.config.gsm.stepRange.contains(k) {
+                throw ValidationError("--k must be in \(v.config.gsm.stepRange) (got \(k))")
+            }
+            var rng = SplitMix64(seed: common.seed)
+            for _ in 0..<common.count {
+                let split: Split = heldOut ? .heldOut : .train
+                let p = k.map { gen.problem(k: $0, split: split, using: &rng) }
+                    ?? gen.problem(split: split, using: &rng)
+                let ids = try v.encode(words: p.words(GSMFormat(rawValue: format)!))
+                print("# k = \(p.k), answer = \(p.answer), \(ids.count) tokens")
+                print(v.decode(ids))
+            }
+        }
+    }
+
+    struct CSQA: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "CommonsenseQA-style questions.")
+        @OptionGroup var common: Common
+        @Option(help: "Text form: worked or direct.") var format: String = "worked"
+        @Option(help: "Question level 1 ... hops (default: hops).") var level: Int?
+        @Flag(help: "Draw from the held-out (evaluation) split.") var heldOut = false
+
+        func validate() throws {
+            guard CSQAFormat(rawValue: format) != nil else {
+                throw ValidationError("--format must be one of worked, direct (got \(format))")
+            }
+        }
+
+        func run() throws {
+            let v = try common.vocabulary()
+            let hops = v.config.kb.hops
+            let lv = level ?? hops
+            guard (1...hops).contains(lv) else { throw ValidationError("--level must be in 1...\(hops) (got \(lv))") }
+            let gen = CSQAGenerator(knowledgeBase: v.knowledgeBase)
+            var rng = SplitMix64(seed: common.seed)
+            for _ in 0..<common.count {
+                let q = gen.question(level: lv, split: heldOut ? .heldOut : .train, using: &rng)
+                let ids = try v.encode(words: q.words(CSQAFormat(rawValue: format)!))
+                print("# level \(q.level), bridge \(q.chain.joined(separator: " -> ")), answer \(q.answerLetter)")
+                print(v.decode(ids))
+            }
+        }
+    }
+
+    struct CorpusRows: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "corpus", abstract: "Rows of a training corpus, as the trainer sees them.")
+        @OptionGroup var common: Common
+        @Option(help: "Corpus: base, reasoning, generic or warmup.") var kind: String = "base"
+        @Option(help: "Row length in tokens.") var length: Int = 64
+        @Option(help: "Batch index.") var batch: Int = 0
+
+        func validate() throws {
+            guard CorpusKind(rawValue: kind) != nil else {
+                throw ValidationError("--kind must be one of base, reasoning, generic, warmup (got \(kind))")
+            }
+            guard length >= 2 else { throw ValidationError("--length must be >= 2 (got \(length))") }
+        }
+
+        func run() throws {
+            let v = try common.vocabulary()
+            let corpus = try Corpus(kind: CorpusKind(rawValue: kind)!, vocabulary: v, seed: common.seed)
+            print("# vocabulary \(v.count) tokens, packing \(corpus.packing.rawValue)")
+            for (i, row) in corpus.batch(index: batch, size: common.count, length: length).enumerated() {
+                print("# row \(i)")
+                print(v.decode(row))
+            }
+        }
+    }
+}

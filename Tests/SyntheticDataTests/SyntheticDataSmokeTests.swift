@@ -1,3 +1,0 @@
-import XCTest
-@testable import SyntheticData
-final class SyntheticDataSmokeTests: XCTestCase { func testBuilds() {} }
