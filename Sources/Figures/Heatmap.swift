@@ -115,6 +115,8 @@ public struct Heatmap: Figure, Equatable {
             "set cblabel \(GnuplotText.literal(colorLabel)) noenhanced",
             Palette.gnuplotPalette(Palette.sequential),
             "set border lc rgb \"#404040\"",
+            "set format x \"%g\"",
+            "set format y \"%g\"",
             "set tics out nomirror",
             "unset key",
             "set xrange [\(GnuplotText.number(xEdges.first!)):\(GnuplotText.number(xEdges.last!))]",
@@ -127,8 +129,10 @@ public struct Heatmap: Figure, Equatable {
             body.append("set cbrange [0:\(GnuplotText.number(max(1, maxCount)))]")
         }
         if let y = referenceY {
-            body.append("set arrow from graph 0, first \(GnuplotText.number(y)) to graph 1, first "
-                + "\(GnuplotText.number(y)) nohead dt 2 lw 1.5 lc rgb \"#404040\" front")
+            // A white line under a dark dashed one stays visible on dark and light cells alike.
+            let ends = "from graph 0, first \(GnuplotText.number(y)) to graph 1, first \(GnuplotText.number(y))"
+            body.append("set arrow \(ends) nohead lw 3 lc rgb \"#FFFFFF\" front")
+            body.append("set arrow \(ends) nohead dt 2 lw 1.5 lc rgb \"#202020\" front")
         }
         if maxCount == 0 {
             // Nothing to draw: still show labelled, empty axes rather than failing.

@@ -76,7 +76,7 @@ public struct LineFigure: Figure, Equatable {
         if let title { multiplot += " title \(GnuplotText.literal(title)) noenhanced font sprintf(\",%g\", fontsize * 1.2)" }
         body.append(multiplot)
         body.append("set style fill transparent solid 0.22 noborder")
-        body.append("set grid back lc rgb \"#E0E0E0\" lw 1")
+        body.append("set grid back lt 1 lc rgb \"#E8E8E8\" lw 1")
         body.append("set border 3 lc rgb \"#404040\"")
         body.append("set tics nomirror out")
 
@@ -119,10 +119,10 @@ public struct LineFigure: Figure, Equatable {
 
     static func keyCommand(_ legend: Panel.Legend) -> String {
         switch legend {
-        case .topLeft: return "set key top left inside opaque noautotitle samplen 2"
-        case .topRight: return "set key top right inside opaque noautotitle samplen 2"
-        case .bottomLeft: return "set key bottom left inside opaque noautotitle samplen 2"
-        case .bottomRight: return "set key bottom right inside opaque noautotitle samplen 2"
+        case .topLeft: return "set key top left inside opaque reverse Left noautotitle samplen 2"
+        case .topRight: return "set key top right inside opaque reverse Left noautotitle samplen 2"
+        case .bottomLeft: return "set key bottom left inside opaque reverse Left noautotitle samplen 2"
+        case .bottomRight: return "set key bottom right inside opaque reverse Left noautotitle samplen 2"
         case .below: return "set key below center horizontal Left reverse noopaque noautotitle samplen 2 height 0.6"
         case .hidden: return "unset key"
         }

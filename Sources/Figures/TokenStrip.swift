@@ -76,8 +76,11 @@ public struct TokenStrip: Figure, Equatable {
         // PNG terminal rounds the advance to 10 px. The SVG's 9.6 px leaves a little slack per box.
         let charPx = (fontSize * 10 / 12).rounded()
         let linePx = (charPx * 2.8).rounded()
-        let side = 24.0, top = 56.0, bottom = 110.0
-        let width = max(640.0, side * 2 + layout.width * charPx).rounded()
+        let side = 24.0, top = 56.0, bottom = 130.0
+        let keyWidth = 300.0, keyHeight = 14.0, keyBottom = 62.0
+        let meaningPx = Double(max(negativeMeaning.count, positiveMeaning.count)) * charPx + 12
+        let keyRowWidth = 2 * side + keyWidth + 2 * meaningPx
+        let width = max(640.0, side * 2 + layout.width * charPx, keyRowWidth).rounded()
         let height = (top + bottom + Double(layout.lineCount) * linePx).rounded()
         let xUnits = (width - 2 * side) / charPx
 
@@ -87,6 +90,7 @@ public struct TokenStrip: Figure, Equatable {
         var valued = "", neutral = ""
         var body = [
             "set title \(GnuplotText.literal(title)) noenhanced",
+            "set format cb \"%g\"",
             "unset border", "unset xtics", "unset ytics", "unset key",
             "set lmargin at screen \(fraction(side, width))",
             "set rmargin at screen \(fraction(width - side, width))",
@@ -98,11 +102,11 @@ public struct TokenStrip: Figure, Equatable {
             "set cbrange [\(GnuplotText.number(-limit)):\(GnuplotText.number(limit))]",
         ]
         // Colour key: a horizontal bar centred under the text, meanings at both ends.
-        let keyWidth = min(360.0, width * 0.45), keyHeight = 14.0, keyBottom = 42.0
         let keyLeft = (width - keyWidth) / 2
         body.append("set colorbox horizontal user origin screen \(fraction(keyLeft, width)), screen "
             + "\(fraction(keyBottom, height)) size screen \(fraction(keyWidth, width)), screen \(fraction(keyHeight, height))")
-        body.append("set cbtics out scale 0.5 nomirror")
+        let l = GnuplotText.number(limit), shown = String(format: "%.3g", limit)
+        body.append("set cbtics (\"-\(shown)\" -\(l), \"0\" 0, \"+\(shown)\" \(l)) out scale 0.5 nomirror")
         body.append("set label \(GnuplotText.literal(valueLabel)) at screen 0.5, screen "
             + "\(fraction(keyBottom + keyHeight + 14, height)) center noenhanced")
         body.append("set label \(GnuplotText.literal(negativeMeaning)) at screen \(fraction(keyLeft - 10, width)), "
