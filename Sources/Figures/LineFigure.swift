@@ -131,10 +131,17 @@ public struct LineFigure: Figure, Equatable {
     static func axisCommands(_ panel: Panel) -> [String] {
         var out: [String] = []
         if panel.logX {
-            out.append("set logscale x")
+            // Wide ranges (FLOPs) get tics at powers of ten; narrow ones (thought tokens 1...24)
+            // get tics at powers of two, which a base-10 axis would leave almost bare.
             let xs = panel.series.flatMap(\.x)
             let lo = panel.xRange?.lowerBound ?? xs.min() ?? 1, hi = panel.xRange?.upperBound ?? xs.max() ?? 1
-            out.append(hi / lo >= 100 ? "set format x \"10^{%L}\"" : "set format x \"%g\"")
+            if hi / lo >= 100 {
+                out.append("set logscale x 10")
+                out.append("set format x \"10^{%L}\"")
+            } else {
+                out.append("set logscale x 2")
+                out.append("set format x \"%g\"")
+            }
         } else {
             out.append("unset logscale x")
             out.append("set format x \"%g\"")

@@ -82,7 +82,22 @@ final class LineFigureTests: XCTestCase {
         try FigureTestSupport.assertSVG(out.vector, contains: ["Quiet-STaR", "with Quiet-STaR", "without Quiet-STaR",
                                                                "inference FLOPs per token"])
         let script = try String(contentsOf: out.script, encoding: .utf8)
-        XCTAssertTrue(script.contains("set logscale x"))
+        XCTAssertTrue(script.contains("set logscale x 10"))
+    }
+
+    func testNarrowLogAxisUsesPowersOfTwo() throws {
+        let dir = FigureTestSupport.outputDirectory("line-thoughts")
+        defer { FigureTestSupport.removeUnlessKept(dir) }
+        let tokens: [Double] = [1, 2, 4, 8, 16, 24]
+        let figure = LineFigure(Panel(title: "Accuracy vs thought length", xLabel: "thought tokens per token",
+                                      yLabel: "accuracy (fraction)",
+                                      series: [Series(name: "GSM-style", x: tokens, y: [0.1, 0.12, 0.15, 0.19, 0.22, 0.23])],
+                                      logX: true, legend: .topLeft))
+        XCTAssertTrue(figure.job(name: "f").body.contains("set logscale x 2"))
+        let out = try figure.render(to: dir, name: "thought_length")
+        XCTAssertEqual(out.gnuplotMessages, "")
+        try FigureTestSupport.assertValidPNG(out.png, width: 600, height: 500)
+        try FigureTestSupport.assertSVG(out.vector, contains: ["GSM-style", "16"])
     }
 
     func testTrainingCurvesGridAndPDFOutput() throws {
