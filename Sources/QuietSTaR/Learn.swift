@@ -29,6 +29,18 @@ extension QuietSTaRModel {
     /// - tokens, targets: B * L each (targets[i] = x_{i+1}, or ignoreIndex).
     public func loss(tokens: [Int], targets: [Int], batch b: Int, length l: Int,
                      using rng: inout RNG) -> (loss: Tensor, stats: StepStats) {
+        loss(tokens: tokens, targets: targets, batch: b, length: l, replay: nil, using: &rng).0
+    }
+
+    /// Thoughts and advantages of an earlier call, replayed to hold them fixed (for derivative checks).
+    struct Replay {
+        var tokens: [[Int]]
+        var advantage: [Float]
+    }
+
+    /// The loss, optionally replaying given thoughts and advantages; also returns what was used.
+    func loss(tokens: [Int], targets: [Int], batch b: Int, length l: Int, replay: Replay?,
+              using rng: inout RNG) -> ((loss: Tensor, stats: StepStats), Replay) {
         precondition(tokens.count == b * l && targets.count == b * l, "loss: tokens/targets must be B * L")
         var stats = StepStats()
         let v = gpt.config.vocab
@@ -41,21 +53,19 @@ extension QuietSTaRModel {
         stats.nllBase = baseLoss.item
         if config.method == .noThought {
             stats.loss = baseLoss.item
-            return (baseLoss, stats)
+            return ((baseLoss, stats), Replay(tokens: [], advantage: []))
         }
 
         // Repeat every sequence r times (rationale-major rows: row j * B + b).
         let r = config.rationales, rows = b * r
-        let prefix = base.kv.map { kv in
-            LayerKV(k: Tensor.concat(Array(repeating: kv.k, count: r), axis: 0),
-                    v: Tensor.concat(Array(repeating: kv.v, count: r), axis: 0))
-        }
+        let prefix = tile(base.kv, rationales: r)
         let hBase = Tensor.concat(Array(repeating: base.hidden, count: r), axis: 0)
         let inputs = Array([[Int]](repeating: tokens, count: r).joined())
         let tgts = Array([[Int]](repeating: targets, count: r).joined())
         let positions = (0..<rows).flatMap { _ in Array(0..<l) }
 
-        let decoding: Decoding = config.method == .pause ? .forced(config.pauseToken) : .sample
+        var decoding: Decoding = config.method == .pause ? .forced(config.pauseToken) : .sample
+        if let rp = replay { decoding = .replay(rp.tokens) }
         let rollout = think(prefix: prefix, positions: positions, rows: rows, length: l, decoding: decoding,
                             keepLogPi: config.method == .quietSTaR, using: &rng)
         let talk = self.talk(rollout: rollout, prefix: prefix, baseHidden: hBase, inputs: inputs, targets: tgts,
@@ -96,6 +106,7 @@ extension QuietSTaRModel {
                 shareSum += talk.thoughtShare[idx]
             }
         } }
+        if let rp = replay { advantage = rp.advantage }
         stats.rewardMean = scoredCount > 0 ? rewardSum / scoredCount : 0
         stats.mixingWeightMean = scoredCount > 0 ? shareSum / scoredCount : 0
 
@@ -110,7 +121,13 @@ extension QuietSTaRModel {
             total = total + policy * config.policyWeight
         }
         stats.loss = total.item
-        return (total, stats)
+        return ((total, stats), Replay(tokens: rollout.tokens, advantage: advantage))
+    }
+
+    /// Repeats each layer's keys/values r times along the batch (rationale-major rows j * B + b).
+    func tile(_ kv: [LayerKV], rationales r: Int) -> [LayerKV] {
+        kv.map { LayerKV(k: Tensor.concat(Array(repeating: $0.k, count: r), axis: 0),
+                         v: Tensor.concat(Array(repeating: $0.v, count: r), axis: 0)) }
     }
 }
 

@@ -21,7 +21,7 @@ struct ThoughtRollout {
     var endHidden: Tensor
 }
 
-enum Decoding { case sample, greedy, forced(Int) }
+enum Decoding { case sample, greedy, forced(Int), replay([[Int]]) }
 
 extension QuietSTaRModel {
     /// - prefix: keys/values of the base pass over the text (rows, L, C) per layer.
@@ -43,6 +43,7 @@ extension QuietSTaRModel {
             let next: [Int]
             switch decoding {
             case .forced(let tok): next = [Int](repeating: tok, count: rows * length)
+            case .replay(let toks): next = toks[s - 1]
             case .greedy: next = pick(logits.data, vocab: v, greedy: true, using: &rng)
             case .sample: next = pick(logits.data, vocab: v, greedy: false, using: &rng)
             }

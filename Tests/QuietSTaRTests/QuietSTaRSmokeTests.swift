@@ -1,3 +1,0 @@
-import XCTest
-@testable import QuietSTaR
-final class QuietSTaRSmokeTests: XCTestCase { func testBuilds() {} }
