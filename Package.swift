@@ -37,13 +37,16 @@ let package = Package(
         .target(name: "HDF5Log", dependencies: ["CHDF5"], exclude: ["README.md"]),
         .target(name: "Figures", exclude: ["README.md"]),
 
+        // Reads run logs, renders the paper's figures, writes the report. No tensors.
+        .target(name: "Report", dependencies: ["HDF5Log", "Figures"], exclude: ["README.md"]),
+
         .target(name: "Experiments",
                 dependencies: ["QuietSTaR", "Transformer", "NN", "TensorCore",
                                "SyntheticData", "HDF5Log", "Figures"],
                 exclude: ["README.md"], swiftSettings: fast),
 
         .executableTarget(name: "sweep", dependencies: [
-            "Experiments", "SyntheticData",
+            "Experiments", "SyntheticData", "Report",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: fast),
         .executableTarget(name: "bench", dependencies: [
@@ -60,6 +63,7 @@ let package = Package(
         .testTarget(name: "SyntheticDataTests", dependencies: ["SyntheticData"], swiftSettings: fast),
         .testTarget(name: "HDF5LogTests", dependencies: ["HDF5Log"]),
         .testTarget(name: "FiguresTests", dependencies: ["Figures"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "HDF5Log", "Figures"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments"], swiftSettings: fast),
     ],
     swiftLanguageModes: [.v5]

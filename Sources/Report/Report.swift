@@ -1,0 +1,1 @@
+// The report module: see README.md.

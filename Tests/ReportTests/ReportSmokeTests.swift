@@ -1,0 +1,3 @@
+import XCTest
+@testable import Report
+final class ReportSmokeTests: XCTestCase { func testBuilds() {} }
