@@ -1,0 +1,24 @@
+import XCTest
+import TensorCore
+@testable import QuietSTaR
+
+final class GenerateTests: XCTestCase {
+    /// Greedy generation with thoughts equals, token by token, the argmax of the mixed prediction at
+    /// the last position from inference with thoughts at every position.
+    func testGreedyGenerationMatchesInferenceWithThoughts() {
+        let m = makeModel(t: 2, seed: 12)
+        var rng = RNG(seed: 1)
+        let prompt = [3, 4, 5, 6]
+        let g = m.generate(prompts: [prompt], maxTokens: 5, temperature: nil, stop: [], thoughtDecoding: .greedy, using: &rng)
+        var seq = prompt
+        let v = m.gpt.config.vocab
+        for (k, tok) in g.tokens[0].enumerated() {
+            let out = m.predictWithThoughts(tokens: seq, batch: 1, length: seq.count, decoding: .greedy, using: &rng)
+            let last = Array(out.mixedLogits[((seq.count - 1) * v)..<(seq.count * v)])
+            XCTAssertEqual(tok, last.indices.max { last[$0] < last[$1] }!, "token \(k)")
+            XCTAssertEqual(g.thoughts[0][k], out.thoughts[seq.count - 1], "thought before token \(k)")
+            seq.append(tok)
+        }
+        XCTAssertEqual(g.tokens[0].count, 5)
+    }
+}
