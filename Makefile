@@ -28,5 +28,9 @@ bench: deps
 reproduce: deps
 	@echo "make reproduce: the experiment runner is not built yet (see README: status)."
 
+# Render the paper's figures into paper-figures/ and write results/REPORT.md from results/*/*.h5.
+figures: deps
+	$(SWIFT) run sweep figures --results results --out paper-figures
+
 clean:
 	rm -rf .build

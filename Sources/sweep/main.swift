@@ -6,7 +6,7 @@ struct Sweep: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sweep",
         abstract: "Run Quiet-STaR experiments declared as JSON files.",
-        subcommands: [DataCommand.self])
+        subcommands: [DataCommand.self, FiguresCommand.self])
 }
 
 Sweep.main()

@@ -1,0 +1,219 @@
+import Foundation
+
+/// One row of the report's claims table.
+public struct ClaimCheck: Sendable {
+    /// "1", "5a", ...
+    public var number: String
+    /// "GSM-style", "CSQA-style" or "" when the claim is not per task.
+    public var task: String
+    public var claim: String
+    public var paper: String
+    public var ours: String
+    public var verdict: Verdict
+    /// How the rule applied (or why it could not).
+    public var reason: String
+}
+
+/// Checks the paper's claims against the runs, by the rules of `VerdictRules`.
+/// Final evaluation (last step), mean over seeds; spread = max - min over seeds.
+public struct ClaimChecker {
+    public let results: Results
+    public init(results: Results) { self.results = results }
+
+    static let tasks: [(column: String, name: String)] = [("gsm_soft", "GSM-style"), ("csqa_soft", "CSQA-style")]
+
+    /// The experiment behind claims 1-4 and Figure 2: `thought-length`, else the experiment with
+    /// the most Quiet-STaR settings (e.g. the small `regression` sweep).
+    public var mainExperiment: String? {
+        if results.experiments["thought-length"] != nil { return "thought-length" }
+        return results.experimentNames.max { a, b in
+            results.settings(of: a).filter(\.isQuietSTaR).count < results.settings(of: b).filter(\.isQuietSTaR).count
+        }.flatMap { results.settings(of: $0).contains(where: \.isQuietSTaR) ? $0 : nil }
+    }
+
+    /// The Quiet-STaR setting the headline claims use, fixed before looking at accuracies: the
+    /// longest thoughts (then the largest n_true, then the most seeds).
+    public static func headline(_ settings: [Setting]) -> Setting? {
+        settings.filter(\.isQuietSTaR).max {
+            ($0.thoughtLength ?? 0, $0.nTrue ?? 0, $0.runs.count) < ($1.thoughtLength ?? 0, $1.nTrue ?? 0, $1.runs.count)
+        }
+    }
+
+    public func checks() -> [ClaimCheck] {
+        headline() + [lengths()].flatMap { $0 } + [hardTokens()] + controls() + corpus() + [cot()] + ablations()
+    }
+
+    // MARK: claims
+
+    private func headline() -> [ClaimCheck] {
+        let paper = [("5.9% -> 10.9% (GSM8K)", "1"), ("36.3% -> 47.2% (CommonsenseQA)", "2")]
+        let settings = mainExperiment.map(results.settings(of:)) ?? []
+        let base = settings.first(where: \.isBaseline), q = ClaimChecker.headline(settings)
+        return zip(ClaimChecker.tasks, paper).map { task, paper in
+            var c = ClaimCheck(number: paper.1, task: task.name,
+                               claim: "Quiet-STaR raises zero-shot accuracy over the no-thought baseline (bar +\(Int(VerdictRules.headlineBar)) pts)",
+                               paper: paper.0, ours: "", verdict: .inconclusive, reason: "")
+            guard let base, let q, let b = base.finalSummary(task.column), let a = q.finalSummary(task.column) else {
+                c.ours = "no data"
+                c.reason = "needs a baseline and a Quiet-STaR setting with \(task.column) in \(mainExperiment ?? "thought-length")"
+                return c
+            }
+            c.ours = "\(describe(b)) -> \(describe(a)) (\(q.label); \(mainExperiment!))"
+            (c.verdict, c.reason) = VerdictRules.compare(a, over: b, bar: VerdictRules.headlineBar)
+            return c
+        }
+    }
+
+    private func lengths() -> [ClaimCheck] {
+        let settings = (mainExperiment.map(results.settings(of:)) ?? []).filter(\.isQuietSTaR)
+        var byLength: [Int: Setting] = [:]
+        for s in settings { if let t = s.thoughtLength, byLength[t].map({ $0.runs.count < s.runs.count }) ?? true { byLength[t] = s } }
+        let ordered = byLength.keys.sorted().map { byLength[$0]! }
+        return ClaimChecker.tasks.map { task in
+            let summaries = ordered.compactMap { s in s.finalSummary(task.column).map { (s, $0) } }
+            var c = ClaimCheck(number: "3", task: task.name, claim: "Longer thoughts give larger gains (monotone over >= 3 lengths)",
+                               paper: "gains grow with thought length (Figure 2)", ours: "", verdict: .inconclusive, reason: "")
+            c.ours = summaries.isEmpty ? "no data"
+                : summaries.map { "t=\($0.0.thoughtLength!): \(pct($0.1.mean))" }.joined(separator: ", ")
+            (c.verdict, c.reason) = VerdictRules.monotone(summaries.map(\.1))
+            return c
+        }
+    }
+
+    private func hardTokens() -> ClaimCheck {
+        var c = ClaimCheck(number: "4", task: "", claim: "Thoughts help hard tokens most (hardest 10% by base NLL vs all tokens)",
+                           paper: "improvement concentrated on difficult tokens", ours: "no data", verdict: .inconclusive,
+                           reason: "no /tokens data in Quiet-STaR runs of the main experiment")
+        let runs = (mainExperiment.map(results.settings(of:)) ?? []).filter(\.isQuietSTaR).flatMap(\.runs)
+        let perRun = runs.compactMap { HardTokenEffect(nllBase: $0.tokens["nll_base"] ?? [], deltaLogp: $0.tokens["delta_logp"] ?? []) }
+        let withTokens = runs.filter { !($0.tokens["nll_base"] ?? []).isEmpty }
+        guard let pooled = HardTokenEffect(nllBase: withTokens.flatMap { $0.tokens["nll_base"] ?? [] },
+                                           deltaLogp: withTokens.flatMap { $0.tokens["delta_logp"] ?? [] }) else { return c }
+        c.ours = String(format: "hardest 10%%: %+.3f nats, all: %+.3f nats (%d tokens, %d runs)",
+                        pooled.hard, pooled.all, pooled.tokenCount, perRun.count)
+        (c.verdict, c.reason) = VerdictRules.hardTokens(pooled: pooled, perRun: perRun)
+        return c
+    }
+
+    private func controls() -> [ClaimCheck] {
+        let settings = results.settings(of: "controls")
+        let base = settings.first(where: \.isBaseline), pause = settings.first(where: \.isPause)
+        let q = ClaimChecker.headline(settings)
+        return ClaimChecker.tasks.map { task in
+            var c = ClaimCheck(number: "5a", task: task.name, claim: "Pause tokens give far less than Quiet-STaR (gain over baseline at most half)",
+                               paper: "pause tokens: little or negative change", ours: "no data", verdict: .inconclusive,
+                               reason: "needs pause and Quiet-STaR settings in controls")
+            guard let pause, let q, let p = pause.finalSummary(task.column), let a = q.finalSummary(task.column) else { return c }
+            var bar = 0.0
+            var ours = "pause \(describe(p)), Quiet-STaR \(describe(a))"
+            if let base, let b = base.finalSummary(task.column) {
+                bar = max(0, 100 * (a.mean - b.mean)) / 2
+                ours += ", baseline \(describe(b))"
+            }
+            c.ours = ours
+            (c.verdict, c.reason) = VerdictRules.compare(a, over: p, bar: bar)
+            c.reason = "Quiet-STaR - pause: " + c.reason
+            return c
+        }
+    }
+
+    private func corpus() -> [ClaimCheck] {
+        let settings = results.settings(of: "corpus")
+        func q(_ corpus: String) -> Setting? { ClaimChecker.headline(settings.filter { $0.override("corpus") == corpus }) }
+        func base(_ corpus: String) -> Setting? { settings.first { $0.isBaseline && $0.override("corpus") == corpus } }
+        let paper = ["10.9% (OpenWebMath) vs 8.1% (C4)", "47.2% (OpenWebMath) vs 42.6% (C4)"]
+        return zip(ClaimChecker.tasks, paper).map { task, paper in
+            var c = ClaimCheck(number: "5b", task: task.name, claim: "The generic corpus gives smaller gains than the reasoning-dense one",
+                               paper: paper, ours: "no data", verdict: .inconclusive,
+                               reason: "needs Quiet-STaR settings with corpus reasoning and generic in corpus")
+            guard let r = q("reasoning")?.finalSummary(task.column), let g = q("generic")?.finalSummary(task.column) else { return c }
+            var gain = 100 * (r.mean - g.mean), spread = 100 * max(r.spread, g.spread), fewest = min(r.count, g.count)
+            c.ours = "reasoning \(describe(r)), generic \(describe(g))"
+            if let br = base("reasoning")?.finalSummary(task.column), let bg = base("generic")?.finalSummary(task.column) {
+                gain -= 100 * (br.mean - bg.mean)
+                spread = max(spread, 100 * br.spread, 100 * bg.spread)
+                fewest = min(fewest, br.count, bg.count)
+                c.ours += String(format: "; gains over matched baselines %+.1f vs %+.1f pts",
+                                 100 * (r.mean - br.mean), 100 * (g.mean - bg.mean))
+            }
+            (c.verdict, c.reason) = VerdictRules.compare(gain: gain, spread: spread, bar: 0, fewestSeeds: fewest)
+            c.reason = "reasoning - generic gain: " + c.reason
+            return c
+        }
+    }
+
+    /// maj@k at k = 8 (or the largest k logged) of `column` in `/cot`, one value per run.
+    static func majAt8(_ s: Setting, _ column: String) -> SeedSummary? {
+        SeedSummary(s.runs.compactMap { run -> Double? in
+            guard let ks = run.cot["k"], let acc = run.cot[column], ks.count == acc.count, !ks.isEmpty else { return nil }
+            return acc[ks.firstIndex(of: 8) ?? ks.indices.max { ks[$0] < ks[$1] }!]
+        })
+    }
+
+    private func cot() -> ClaimCheck {
+        var c = ClaimCheck(number: "6", task: "GSM-style", claim: "Chain-of-thought maj@8 improves with Quiet-STaR",
+                           paper: "40.6% -> 47.7% (GSM8K maj@8)", ours: "no data", verdict: .inconclusive,
+                           reason: "no /cot data in the cot experiment")
+        let settings = results.settings(of: "cot")
+        guard let q = ClaimChecker.headline(settings.filter { ClaimChecker.majAt8($0, "accuracy") != nil }),
+              let a = ClaimChecker.majAt8(q, "accuracy") else { return c }
+        let b: SeedSummary?, what: String
+        if let base = settings.first(where: { $0.isBaseline }), let s = ClaimChecker.majAt8(base, "accuracy") {
+            (b, what) = (s, "baseline model")
+        } else {
+            (b, what) = (ClaimChecker.majAt8(q, "accuracy_base"), "same model, thoughts off")
+        }
+        guard let b else { return c }
+        c.ours = "\(describe(b)) (\(what)) -> \(describe(a)) (\(q.label))"
+        (c.verdict, c.reason) = VerdictRules.compare(a, over: b, bar: 0)
+        return c
+    }
+
+    private func ablations() -> [ClaimCheck] {
+        let settings = results.settings(of: "ablations").filter(\.isQuietSTaR)
+        func checks(_ number: String, claim: String, paper: String, field: String, key: (Setting) -> Int?,
+                    reference: Int) -> [ClaimCheck] {
+            // Settings equal in everything but `key` form a group; each value > reference is compared with it.
+            var groups: [String: [Setting]] = [:]
+            for s in settings where key(s) != nil {
+                let fields = [("thoughtLength", s.thoughtLength), ("nTrue", s.nTrue), ("rationales", s.rationales)]
+                    .filter { $0.0 != field }.map { "\($0.0)=\(String(describing: $0.1))" }
+                let others = s.overrides.filter { ![field, "thoughtLength", "nTrue", "rationales"]
+                    .contains(String($0.key.split(separator: ".").last ?? "")) }.map { "\($0.key)=\($0.value)" }
+                groups[(fields + others).joined(separator: "|"), default: []].append(s)
+            }
+            return ClaimChecker.tasks.map { task in
+                var c = ClaimCheck(number: number, task: task.name, claim: claim, paper: paper, ours: "no data",
+                                   verdict: .inconclusive, reason: "no group with value \(reference) and a larger value in ablations")
+                var verdicts: [Verdict] = [], ours: [String] = [], reasons: [String] = []
+                for (_, group) in groups.sorted(by: { $0.key < $1.key }) {
+                    guard let ref = group.first(where: { key($0) == reference }), let r = ref.finalSummary(task.column) else { continue }
+                    for s in group where key(s)! > reference {
+                        guard let a = s.finalSummary(task.column) else { continue }
+                        let (v, why) = VerdictRules.compare(a, over: r, bar: 0)
+                        verdicts.append(v)
+                        ours.append("\(key(s)!): \(describe(a)) vs \(reference): \(describe(r))")
+                        reasons.append("\(key(s)!) vs \(reference): \(why)")
+                    }
+                }
+                if !verdicts.isEmpty {
+                    c.ours = ours.joined(separator: "; ")
+                    c.verdict = VerdictRules.all(verdicts)
+                    c.reason = reasons.joined(separator: "; ") + " (all must hold)"
+                }
+                return c
+            }
+        }
+        return checks("7a", claim: "r >= 2 rationales (mean-reward baseline) beat r = 1 (no baseline)",
+                      paper: "r >= 2 beats no baseline", field: "rationales", key: \.rationales, reference: 1)
+            + checks("7b", claim: "n_true > 1 helps", paper: "n_true > 1 helps", field: "nTrue", key: \.nTrue, reference: 1)
+    }
+}
+
+/// "9.1% (3 seeds, 8.0-10.2, spread 2.2 pts)".
+func describe(_ s: SeedSummary) -> String {
+    "\(pct(s.mean)) (\(s.count) seed\(s.count == 1 ? "" : "s"), "
+        + String(format: "%.1f-%.1f, spread %.1f pts)", 100 * s.min, 100 * s.max, 100 * s.spread)
+}
+
+func pct(_ x: Double) -> String { String(format: "%.1f%%", 100 * x) }

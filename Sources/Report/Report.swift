@@ -1,1 +1,0 @@
-// The report module: see README.md.

@@ -1,0 +1,144 @@
+import Foundation
+
+/// The text of `results/REPORT.md`: claims with verdicts, all settings, wall time, figures,
+/// what is missing, and the researchers' notes carried over from the previous report.
+public struct ReportDocument {
+    public static let notesStart = "<!-- notes -->"
+    public static let notesEnd = "<!-- /notes -->"
+    static let emptyNotes = "_Hand-written notes go here; the text between the notes markers survives regeneration._"
+
+    public var results: Results
+    public var checks: [ClaimCheck]
+    /// (file name relative to the report, caption) of every rendered figure.
+    public var figures: [(path: String, caption: String)]
+    /// Figures not drawn, and why.
+    public var missingFigures: [String]
+    /// The text between the notes markers of the previous report (nil: none).
+    public var notes: String?
+
+    public init(results: Results, checks: [ClaimCheck], figures: [(path: String, caption: String)],
+                missingFigures: [String], notes: String?) {
+        self.results = results
+        self.checks = checks
+        self.figures = figures
+        self.missingFigures = missingFigures
+        self.notes = notes
+    }
+
+    /// The text between the first `<!-- notes -->` and the following `<!-- /notes -->`, with
+    /// surrounding blank lines trimmed; nil when the markers are absent.
+    public static func extractNotes(from previous: String) -> String? {
+        guard let start = previous.range(of: notesStart),
+              let end = previous.range(of: notesEnd, range: start.upperBound..<previous.endIndex) else { return nil }
+        return String(previous[start.upperBound..<end.lowerBound]).trimmingCharacters(in: .newlines)
+    }
+
+    public var markdown: String {
+        var out: [String] = []
+        out.append("# Quiet-STaR at laptop scale: results report")
+        out.append("")
+        out.append("Written by `swift run sweep figures` from the run logs in `\(results.directory)`; everything outside "
+            + "the notes section is regenerated. Only runs with status `complete` count. Accuracies are the final "
+            + "evaluation (last step), mean over seeds; spread = max - min over seeds; std = sample standard deviation. "
+            + "Thought lengths t count sampled thought tokens; the paper's labels count the start and end markers too (t + 2). "
+            + "Our tasks are synthetic GSM-style and CSQA-style sets for tiny models, so the paper's numbers (Mistral 7B on "
+            + "GSM8K / CommonsenseQA) are shown for direction, not for equality.")
+        out += ["", "## Claims", ""] + claimsTable + ["", "### Verdict rules", ""] + rules
+        out += ["", "## All settings", ""] + settingsTables
+        out += ["", "## Wall time", ""] + wallTime
+        out += ["", "## Figures", ""] + figureList
+        out += ["", "## What is missing", ""] + missing
+        out += ["", "## Notes", "", ReportDocument.notesStart, notes.map { $0.isEmpty ? ReportDocument.emptyNotes : $0 } ?? ReportDocument.emptyNotes,
+                ReportDocument.notesEnd, ""]
+        return out.joined(separator: "\n")
+    }
+
+    var claimsTable: [String] {
+        var rows = ["| # | task | claim | paper | ours | verdict | rule applied |", "|---|---|---|---|---|---|---|"]
+        for c in checks {
+            let v = c.verdict == .holds ? "**holds**" : c.verdict == .doesNotHold ? "**does not hold**" : "inconclusive"
+            rows.append("| \(c.number) | \(cell(c.task)) | \(cell(c.claim)) | \(cell(c.paper)) | \(cell(c.ours)) | \(v) | \(cell(c.reason)) |")
+        }
+        return rows
+    }
+
+    var rules: [String] {
+        [
+            "Accuracies are compared in percentage points (pts). S = the larger seed spread (max - min) of the settings compared.",
+            "",
+            "- **Comparison** (claims 1, 2, 5a, 5b, 6, 7): gain G, bar B. Inconclusive if a setting has fewer than 2 seeds; "
+                + "**holds** if G >= B and G > 2S; **does not hold** if G < B - 2S; otherwise inconclusive.",
+            "- Claims 1 and 2: the longest-thought Quiet-STaR setting of the main experiment (chosen by thought length, not by "
+                + "accuracy) against the no-thought baseline; B = +\(Int(VerdictRules.headlineBar)) pts.",
+            "- Claim 3 (**monotone**): final accuracy of the Quiet-STaR settings ordered by thought length (one per length). "
+                + "Inconclusive with fewer than 3 lengths or a length with fewer than 2 seeds; holds if the means never decrease "
+                + "and longest - shortest > 2S; does not hold if some shorter length beats a longer one by more than 2S; otherwise inconclusive.",
+            "- Claim 4 (**hard tokens**): H = mean delta_logp on the hardest \(Int(100 * VerdictRules.hardFraction))% of tokens by base NLL, "
+                + "A = mean over all tokens, pooled over the Quiet-STaR runs of the main experiment. Holds if H > 0, "
+                + "H >= \(Int(VerdictRules.hardTokenRatio))|A| and H > A in every run; does not hold if H <= 0 or H <= A; otherwise inconclusive.",
+            "- Claim 5a: G = Quiet-STaR - pause tokens (controls), B = half the Quiet-STaR gain over the baseline (0 without a baseline).",
+            "- Claim 5b: G = gain of the reasoning-dense corpus - gain of the generic corpus (over corpus-matched baselines when present), B = 0.",
+            "- Claim 6: G = maj@8 with Quiet-STaR - maj@8 of the baseline model (or of the same model with thoughts off), B = 0.",
+            "- Claim 7: every setting with r >= 2 (n_true > 1) against the r = 1 (n_true = 1) setting equal in all else, B = 0; "
+                + "holds if all comparisons hold, does not hold if any does not.",
+        ]
+    }
+
+    var settingsTables: [String] {
+        var out: [String] = []
+        if results.experimentNames.isEmpty { return ["No complete runs."] }
+        for e in results.experimentNames {
+            out += ["### \(e)", "", "| setting | run id (without seed) | seeds | GSM soft | GSM exact | CSQA soft | CSQA exact |",
+                    "|---|---|---|---|---|---|---|"]
+            for s in results.settings(of: e) {
+                let cols = ["gsm_soft", "gsm_exact", "csqa_soft", "csqa_exact"].map { c -> String in
+                    guard let v = s.finalSummary(c) else { return "-" }
+                    return pct(v.mean) + String(format: " (%.1f-%.1f, std %.1f)", 100 * v.min, 100 * v.max, 100 * v.std)
+                }
+                let seeds = s.seeds.isEmpty ? "\(s.runs.count) runs" : s.seeds.map(String.init).joined(separator: ", ")
+                out.append("| \(cell(s.label)) | `\(s.id)` | \(seeds) | " + cols.joined(separator: " | ") + " |")
+            }
+            out.append("")
+        }
+        out.append("Cells: mean over seeds (min-max, std) in %, final evaluation.")
+        return out
+    }
+
+    var wallTime: [String] {
+        guard !results.experimentNames.isEmpty else { return ["No complete runs."] }
+        var out = ["| experiment | complete runs | training wall time (sum of /train/seconds) |", "|---|---|---|"]
+        var total = 0.0
+        for e in results.experimentNames {
+            let runs = results.experiments[e] ?? []
+            let seconds = runs.map(\.wallSeconds).reduce(0, +)
+            total += seconds
+            out.append("| \(e) | \(runs.count) | \(ReportDocument.duration(seconds)) |")
+        }
+        out.append("| all | \(results.experiments.values.map(\.count).reduce(0, +)) | \(ReportDocument.duration(total)) |")
+        return out
+    }
+
+    static func duration(_ s: Double) -> String {
+        let t = Int(s.rounded())
+        return String(format: "%dh %02dm %02ds (%.0f s)", t / 3600, t / 60 % 60, t % 60, s)
+    }
+
+    var figureList: [String] {
+        figures.isEmpty ? ["No figure was drawn."] : figures.map { "- [`\($0.path)`](\($0.path)): \($0.caption)" }
+    }
+
+    var missing: [String] {
+        var out: [String] = []
+        let absent = Results.expectedExperiments.filter { results.experiments[$0] == nil }
+        out.append(absent.isEmpty ? "- Experiments: all present." : "- Experiments without complete runs: " + absent.map { "`\($0)`" }.joined(separator: ", ") + ".")
+        for s in results.skipped { out.append("- Not counted (status `\(s.status)`): `\(s.path)`") }
+        for p in results.problems { out.append("- Unreadable log: \(p)") }
+        for f in missingFigures { out.append("- Figure not drawn: \(f)") }
+        for c in checks where c.ours == "no data" {
+            out.append("- Claim \(c.number)\(c.task.isEmpty ? "" : " (\(c.task))") has no data: \(c.reason)")
+        }
+        return out
+    }
+
+    func cell(_ s: String) -> String { s.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ") }
+}

@@ -1,0 +1,109 @@
+import XCTest
+@testable import Report
+
+/// Whole report: claims computed from fixture logs, notes kept, missing parts listed, figures drawn.
+final class ReportGenerationTests: XCTestCase {
+    static let pngSignature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
+
+    func generate(_ runs: [Fixtures.RunSpec], _ name: String) throws -> (URL, ReportGenerator.Outcome) {
+        let dir = Fixtures.directory(name)
+        try Fixtures.write(runs, to: dir.appendingPathComponent("results"))
+        let generator = ReportGenerator(resultsDirectory: dir.appendingPathComponent("results").path,
+                                        figuresDirectory: dir.appendingPathComponent("paper-figures").path)
+        return (dir, try generator.run())
+    }
+
+    func verdict(_ o: ReportGenerator.Outcome, _ number: String, _ task: String = "GSM-style") -> Verdict? {
+        o.checks.first { $0.number == number && ($0.task == task || $0.task.isEmpty) }?.verdict
+    }
+
+    func testFullFixtureRendersEveryFigureAndChecksClaims() throws {
+        let (dir, outcome) = try generate(Fixtures.thoughtLength() + Fixtures.controlsAndCot(), "full")
+        defer { Fixtures.cleanUp(dir) }
+        XCTAssertEqual(outcome.failures, [])
+        XCTAssertEqual(outcome.missingFigures, [])
+        let names = Set(outcome.rendered.map { $0.png.deletingPathExtension().lastPathComponent })
+        XCTAssertEqual(names, ["figure2-accuracy-vs-step", "figure2-accuracy-vs-compute", "figure5-cot-majority",
+                               "improvement-density", "improvement-histogram", "training-curves", "example-thoughts",
+                               "per-difficulty"])
+        for f in outcome.rendered {
+            for url in f.allFiles { XCTAssertTrue(FileManager.default.fileExists(atPath: url.path), url.path) }
+            XCTAssertEqual(Array(try Data(contentsOf: f.png).prefix(8)), Self.pngSignature, f.png.path)
+            XCTAssertEqual(f.vector.pathExtension, "svg")
+        }
+        // Fixture: +10 pts (spread 0.8) at t = 8, gains 3 < 6 < 10 with t, hard tokens gain most,
+        // pause +0.5 vs Quiet-STaR +9, CoT +7.
+        XCTAssertEqual(verdict(outcome, "1"), .holds)
+        XCTAssertEqual(verdict(outcome, "2", "CSQA-style"), .holds)
+        XCTAssertEqual(verdict(outcome, "3"), .holds)
+        XCTAssertEqual(verdict(outcome, "4"), .holds)
+        XCTAssertEqual(verdict(outcome, "5a"), .holds)
+        XCTAssertEqual(verdict(outcome, "6"), .holds)
+        XCTAssertEqual(verdict(outcome, "5b"), .inconclusive)   // no corpus experiment
+        XCTAssertEqual(verdict(outcome, "7a"), .inconclusive)   // no ablations experiment
+
+        let report = try String(contentsOfFile: outcome.reportPath, encoding: .utf8)
+        XCTAssertTrue(report.contains("Experiments without complete runs: `corpus`, `ablations`, `regression`."), report)
+        XCTAssertTrue(report.contains("Not counted (status `running`)"))
+        XCTAssertTrue(report.contains("| 8 thought tokens (paper: 10), 4 ahead | `thoughtLength=8_method=quietSTaR` | 1, 2, 3 | 16.0% (15.6-16.4, std 0.4)"), report)
+        XCTAssertTrue(report.contains("| thought-length | 12 | 0h 12m 00s (720 s) |"), report)
+        XCTAssertTrue(report.contains("](../paper-figures/figure2-accuracy-vs-step.png)"), report)
+    }
+
+    func testClaimsThatDoNotHoldAreSaidPlainly() throws {
+        // Thinking changes nothing (gain 0) and longer thoughts do worse.
+        let runs = Fixtures.thoughtLength(gains: [2: 0.02, 4: 0.0, 8: -0.02])
+        let (dir, outcome) = try generate(runs, "negative")
+        defer { Fixtures.cleanUp(dir) }
+        XCTAssertEqual(verdict(outcome, "1"), .doesNotHold)
+        XCTAssertEqual(verdict(outcome, "3"), .doesNotHold)
+        let report = try String(contentsOfFile: outcome.reportPath, encoding: .utf8)
+        XCTAssertTrue(report.contains("| 1 | GSM-style |"))
+        XCTAssertTrue(report.contains("**does not hold**"))
+    }
+
+    func testSingleSeedIsInconclusive() throws {
+        let (dir, outcome) = try generate(Fixtures.thoughtLength(seeds: [1]), "single-seed")
+        defer { Fixtures.cleanUp(dir) }
+        XCTAssertEqual(verdict(outcome, "1"), .inconclusive)
+        XCTAssertEqual(verdict(outcome, "3"), .inconclusive)
+    }
+
+    func testNotesSurviveRegeneration() throws {
+        let (dir, outcome) = try generate(Fixtures.thoughtLength(seeds: [1, 2]), "notes")
+        defer { Fixtures.cleanUp(dir) }
+        var text = try String(contentsOfFile: outcome.reportPath, encoding: .utf8)
+        let notes = "Seed 2 of t = 8 ran on a busy machine.\n\n| a | b |\n\nSee also <!-- other --> here."
+        let start = try XCTUnwrap(text.range(of: ReportDocument.notesStart))
+        let end = try XCTUnwrap(text.range(of: ReportDocument.notesEnd))
+        text.replaceSubrange(start.upperBound..<end.lowerBound, with: "\n" + notes + "\n")
+        try text.write(toFile: outcome.reportPath, atomically: true, encoding: .utf8)
+
+        let again = try ReportGenerator(resultsDirectory: dir.appendingPathComponent("results").path,
+                                        figuresDirectory: dir.appendingPathComponent("paper-figures").path).run()
+        let regenerated = try String(contentsOfFile: again.reportPath, encoding: .utf8)
+        XCTAssertEqual(ReportDocument.extractNotes(from: regenerated), notes)
+        XCTAssertEqual(regenerated.components(separatedBy: ReportDocument.notesStart).count, 2)
+    }
+
+    func testEmptyResultsReportEverythingMissing() throws {
+        let dir = Fixtures.directory("empty")
+        defer { Fixtures.cleanUp(dir) }
+        let outcome = try ReportGenerator(resultsDirectory: dir.appendingPathComponent("results").path,
+                                          figuresDirectory: dir.appendingPathComponent("figs").path).run()
+        XCTAssertTrue(outcome.rendered.isEmpty)
+        XCTAssertEqual(outcome.missingFigures.count, 8)
+        XCTAssertTrue(outcome.checks.allSatisfy { $0.verdict == .inconclusive })
+        let report = try String(contentsOfFile: outcome.reportPath, encoding: .utf8)
+        XCTAssertTrue(report.contains("Experiments without complete runs: `thought-length`, `corpus`, `controls`, `ablations`, `cot`, `regression`."))
+        XCTAssertTrue(report.contains("Claim 1 (GSM-style) has no data"))
+    }
+
+    func testDifficultyColumnsAreDiscoveredByPattern() {
+        XCTAssertEqual(PaperFigures.difficultyUnit("gsm_k3_soft", task: "gsm")?.level, 3)
+        XCTAssertEqual(PaperFigures.difficultyUnit("csqa_hop2_soft", task: "csqa")?.name, "hop")
+        XCTAssertNil(PaperFigures.difficultyUnit("csqa_hop2_train_soft", task: "csqa"))
+        XCTAssertNil(PaperFigures.difficultyUnit("gsm_soft", task: "gsm"))
+        XCTAssertNil(PaperFigures.difficultyUnit("gsm_k3_exact", task: "gsm"))
+    }
+}
