@@ -6,7 +6,9 @@ struct Sweep: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sweep",
         abstract: "Run Quiet-STaR experiments declared as JSON files.",
-        subcommands: [DataCommand.self])
+        subcommands: [RunCommand.self, SlurmCommand.self, DataCommand.self, WorkerCommand.self],
+        defaultSubcommand: RunCommand.self)
 }
 
+BLASKernel.ensureSelected()
 Sweep.main()
