@@ -37,7 +37,7 @@ public struct Run {
     /// Trains and evaluates; returns the final status. Throws only for I/O problems (the run then
     /// stays incomplete and is restarted next time).
     @discardableResult
-    public func execute(progress: Progress) throws -> RunStatus {
+    public func execute(progress: SweepProgress) throws -> RunStatus {
         let e = spec.experiment
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         try writeAtomically(spec.resolved.pretty() + "\n", to: configPath)

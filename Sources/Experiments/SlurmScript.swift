@@ -1,7 +1,9 @@
 import Foundation
 
 /// A Slurm job-array script for a sweep: one array task per shard (`--array=1-N`), each running
-/// `<sweep> <file> --shard $SLURM_ARRAY_TASK_ID/N --results DIR --jobs 1`. Shards are disjoint
+/// `<sweep> <file> --shard $SLURM_ARRAY_TASK_ID/N --results DIR --jobs <cpus> --threads 1` (the
+/// task's CPUs run that many runs of its shard at once, one BLAS thread each, so results are the
+/// same bits as a local `--jobs` sweep). Shards are disjoint
 /// and runs are locked, so re-submitting the script after a failure only runs what is missing.
 public struct SlurmScript: Sendable {
     public var jobName: String
@@ -39,7 +41,7 @@ public struct SlurmScript: Sendable {
             "set -euo pipefail",
             "cd \(quote(workingDirectory))",
             "exec \(quote(executable)) \(quote(experimentFile)) --shard \"${SLURM_ARRAY_TASK_ID}/\(shards)\" "
-                + "--results \(quote(results)) --jobs 1 --threads \"${SLURM_CPUS_PER_TASK:-\(cpus)}\"",
+                + "--results \(quote(results)) --jobs \(cpus) --threads 1",
         ]
         return lines.joined(separator: "\n") + "\n"
     }

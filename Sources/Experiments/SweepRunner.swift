@@ -8,14 +8,19 @@ import TensorCore
 /// is taken, a finished run (`complete`, or `failed` by divergence) is never recomputed, and an
 /// interrupted one restarts from scratch, which reproduces the uninterrupted result. With
 /// `jobs > 1` the runner starts `jobs` worker processes (`<executable> worker ...`) that share
-/// the runs through the same locks, each with `threadsPerJob` BLAS threads.
+/// the runs through the same locks.
+///
+/// BLAS threads: 1 per process unless set. OpenBLAS gives bit-different sums for different thread
+/// counts, so results are bit-identical for the same seed and the same thread count only; one
+/// thread per process makes them independent of `jobs` (and 2 threads gave no speed-up at this
+/// model size on 2 cores).
 public struct SweepRunner {
     public struct Options: Sendable {
         public var results: String = "results"
         public var shard: Shard? = nil
         public var jobs: Int = 1
-        /// BLAS threads per process (default: cores / jobs).
-        public var threadsPerJob: Int? = nil
+        /// BLAS threads per process.
+        public var threadsPerJob: Int = 1
         /// This executable, for worker processes (`jobs > 1`).
         public var executable: String? = nil
         public init() {}
@@ -51,20 +56,18 @@ public struct SweepRunner {
     }
 
     /// Runs everything (in this process, or through worker processes when jobs > 1).
-    public func execute(progress: Progress) throws -> Summary {
-        let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    public func execute(progress: SweepProgress) throws -> Summary {
         if options.jobs > 1 {
             guard let exe = options.executable else { throw WorkerError(message: "no executable given for worker processes") }
-            let threads = options.threadsPerJob ?? max(1, cores / options.jobs)
-            try spawnWorkers(executable: exe, threads: threads, progress: progress)
+            try spawnWorkers(executable: exe, threads: options.threadsPerJob, progress: progress)
             return summarize(executed: [], busy: [])
         }
-        BLAS.setThreads(options.threadsPerJob ?? cores)
+        BLAS.setThreads(options.threadsPerJob)
         return try work(progress: progress)
     }
 
     /// The worker loop: take each unfinished, unlocked run in order and execute it.
-    public func work(progress: Progress) throws -> Summary {
+    public func work(progress: SweepProgress) throws -> Summary {
         let todo = runs
         var executed: [String] = [], busy: [String] = []
         var done = todo.filter { run($0).status.isFinished }.count
@@ -86,7 +89,7 @@ public struct SweepRunner {
             let remaining = todo.count - done
             let eta = seconds.reduce(0, +) / Double(seconds.count) * Double(remaining)
             progress.sweep(done: done, total: todo.count, eta: remaining > 0 ? eta : nil)
-            progress.line("\(spec.id): \(status) in \(Progress.time(seconds.last!)) [\(done)/\(todo.count) runs\(remaining > 0 ? ", sweep ETA \(Progress.time(eta))" : "")]")
+            progress.line("\(spec.id): \(status) in \(SweepProgress.time(seconds.last!)) [\(done)/\(todo.count) runs\(remaining > 0 ? ", sweep ETA \(SweepProgress.time(eta))" : "")]")
             unlink(r.lockPath)  // safe: whoever locks this path next re-reads the status first
         }
         return summarize(executed: executed, busy: busy)
@@ -104,7 +107,7 @@ public struct SweepRunner {
         return s
     }
 
-    func spawnWorkers(executable: String, threads: Int, progress: Progress) throws {
+    func spawnWorkers(executable: String, threads: Int, progress: SweepProgress) throws {
         var workers: [Process] = []
         for _ in 0..<options.jobs {
             let p = Process()

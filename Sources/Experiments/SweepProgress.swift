@@ -4,7 +4,7 @@ import QuietSTaR
 /// Progress output of a sweep. On a terminal: a live line per run (step, loss, reward, mixing
 /// weight, latest accuracies, ETA) redrawn with `\r`, and a sweep line (runs done / total, ETA).
 /// Otherwise (a log file, a Slurm job): one line per evaluation and per finished run.
-public final class Progress {
+public final class SweepProgress {
     public let live: Bool
     private let write: (String) -> Void
     private var lastLive = Date.distantPast
@@ -25,13 +25,13 @@ public final class Progress {
     }
 
     func sweep(done: Int, total: Int, eta: Double?) {
-        sweepLine = "[\(done)/\(total) runs\(eta.map { ", sweep ETA \(Progress.time($0))" } ?? "")]"
+        sweepLine = "[\(done)/\(total) runs\(eta.map { ", sweep ETA \(SweepProgress.time($0))" } ?? "")]"
     }
 
     func step(run: String, step: Int, total: Int, stats: StepStats, secondsPerStep: Double) {
         guard live, Date().timeIntervalSince(lastLive) > 0.2 || step == total else { return }
         lastLive = Date()
-        let eta = Progress.time(secondsPerStep * Double(total - step))
+        let eta = SweepProgress.time(secondsPerStep * Double(total - step))
         let text = "\(sweepLine) \(run) step \(step)/\(total) loss \(f(stats.loss)) reward \(f(stats.rewardMean)) "
             + "w \(f(stats.mixingWeightMean)) \(latest) ETA \(eta)"
         write("\r\u{1B}[K" + text)
