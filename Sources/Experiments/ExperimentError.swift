@@ -16,7 +16,7 @@ public struct ExperimentError: Error, CustomStringConvertible, Equatable, Sendab
     public var description: String {
         let at = path.isEmpty ? "" : " at \(path)"
         let ok = allowed.isEmpty ? "" : " Allowed: \(allowed)."
-        return "Error in experiment file \(file)\(at): \(problem).\(ok) Nothing was run."
+        return "Experiment file \(file)\(at): \(problem).\(ok) Nothing was run."
     }
 }
 

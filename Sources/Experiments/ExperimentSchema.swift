@@ -67,9 +67,9 @@ enum ExperimentSchema {
                 throw ExperimentError(file: file, path: path, problem: "expected an object, found \(user.typeName)",
                                       allowed: "an object with keys " + s.map(\.0).joined(separator: ", "))
             }
-            let valid = s.map(\.0).filter { !(field.isEmpty && $0 == "name") }
+            let valid = s.map(\.0).filter { !(field.isEmpty && $0 == "name") && mirrored[join(field, $0)] == nil }
             for (k, v) in members {
-                guard let child = schema[k], valid.contains(k) else {
+                guard let child = schema[k], valid.contains(k) || mirrored[join(field, k)] != nil else {
                     if field.isEmpty && k == "name" {
                         throw ExperimentError(file: file, path: join(path, k), problem: "the name is set at the top level",
                                               allowed: "a top-level \"name\"")

@@ -13,7 +13,7 @@ final class LoadingTests: XCTestCase {
     func assertError(_ text: String, contains parts: [String], line: UInt = #line) {
         guard let e = error(text) else { return XCTFail("no error for \(text)", line: line) }
         for p in parts { XCTAssertTrue(e.description.contains(p), "\"\(e.description)\" lacks \"\(p)\"", line: line) }
-        XCTAssertTrue(e.description.hasPrefix("Error in experiment file exp.json"), line: line)
+        XCTAssertTrue(e.description.hasPrefix("Experiment file exp.json"), line: line)
         XCTAssertFalse(e.description.contains("\n"), "one paragraph", line: line)
     }
 
