@@ -3,7 +3,7 @@ SHELL := /bin/bash
 SWIFT ?= swift
 APT_PACKAGES := libopenblas-dev libhdf5-dev hdf5-tools gnuplot-nox pkg-config fonts-liberation
 
-.PHONY: deps test build reproduce figures bench regress clean
+.PHONY: deps test build reproduce figures bench regress clean slurm-check
 
 # Install missing system packages (Debian). Quiet and quick when everything is there.
 deps:
@@ -34,3 +34,39 @@ figures: deps
 
 clean:
 	rm -rf .build
+
+# End-to-end check of the Slurm path on this machine (NOT part of `make test`): installs
+# slurm-wlm + munge if missing, starts a one-node cluster (this host, 2 CPUs) from a temporary
+# slurm.conf, submits experiments/smoke.json through the script `sweep slurm` writes (2 array
+# tasks, 1 CPU each), waits, checks that every run's log says `complete`, stops the daemons.
+SLURM_DIR := $(shell mktemp -d -u /tmp/slurm-check.XXXXXX)
+slurm-check: deps
+	@set -euo pipefail; \
+	for p in slurm-wlm munge; do dpkg -s $$p >/dev/null 2>&1 || missing="$${missing:-} $$p"; done; \
+	if [ -n "$${missing:-}" ]; then SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; fi; \
+	$(SWIFT) build --product sweep >/dev/null; \
+	D=$(SLURM_DIR); H=$$(hostname -s); mkdir -p $$D/state $$D/spool $$D/munge $$D/results; \
+	dd if=/dev/urandom of=$$D/munge/munge.key bs=1024 count=1 2>/dev/null; chmod 600 $$D/munge/munge.key; \
+	munged --key-file=$$D/munge/munge.key --socket=$$D/munge/munge.sock --pid-file=$$D/munge/munged.pid \
+	  --log-file=$$D/munge/munged.log --seed-file=$$D/munge/munged.seed --force; \
+	printf '%s\n' "ClusterName=check" "SlurmctldHost=$$H" "AuthType=auth/munge" "AuthInfo=socket=$$D/munge/munge.sock" \
+	  "CredType=cred/munge" "SlurmUser=$$(id -un)" "ProctrackType=proctrack/linuxproc" "TaskPlugin=task/none" \
+	  "SlurmctldPidFile=$$D/slurmctld.pid" "SlurmdPidFile=$$D/slurmd.pid" "SlurmdSpoolDir=$$D/spool" \
+	  "StateSaveLocation=$$D/state" "SlurmctldLogFile=$$D/slurmctld.log" "SlurmdLogFile=$$D/slurmd.log" \
+	  "SchedulerType=sched/backfill" "SelectType=select/cons_tres" "SelectTypeParameters=CR_CPU" \
+	  "MpiDefault=none" "ReturnToService=2" "JobAcctGatherType=jobacct_gather/none" \
+	  "AccountingStorageType=accounting_storage/none" "SlurmctldPort=16817" "SlurmdPort=16818" \
+	  "NodeName=$$H CPUs=2 State=UNKNOWN" "PartitionName=check Nodes=$$H Default=YES MaxTime=INFINITE State=UP" \
+	  > $$D/slurm.conf; \
+	export SLURM_CONF=$$D/slurm.conf; \
+	stop() { kill $$(cat $$D/slurmd.pid 2>/dev/null) $$(cat $$D/slurmctld.pid 2>/dev/null) $$(cat $$D/munge/munged.pid 2>/dev/null) 2>/dev/null || true; }; \
+	trap stop EXIT; \
+	slurmctld -f $$D/slurm.conf; slurmd -f $$D/slurm.conf; sleep 3; \
+	$(SWIFT) run sweep slurm experiments/smoke.json --results $$D/results --shards 2 --cpus 1 --time 00:10:00 \
+	  --partition check --output $$D/smoke.sbatch; \
+	job=$$(sbatch --parsable $$D/smoke.sbatch); echo "submitted job $$job"; \
+	for i in $$(seq 1 300); do [ -z "$$(squeue -h -j $$job 2>/dev/null)" ] && break; sleep 2; done; \
+	$(SWIFT) run sweep experiments/smoke.json --results $$D/results --dry-run | tee $$D/status.txt; \
+	if grep -q '\[complete\]' $$D/status.txt && ! grep -v '^smoke:' $$D/status.txt | grep -vq '\[complete\]'; then \
+	  echo "slurm-check: every run complete ($$D)"; else echo "slurm-check: FAILED, see $$D"; cat $$D/results/slurm/*.out 2>/dev/null | tail -20; exit 1; fi

@@ -6,7 +6,10 @@ struct Sweep: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sweep",
         abstract: "Run Quiet-STaR experiments declared as JSON files.",
-        subcommands: [DataCommand.self, FiguresCommand.self])
+        subcommands: [RunCommand.self, SlurmCommand.self, DataCommand.self, FiguresCommand.self,
+                      WorkerCommand.self],
+        defaultSubcommand: RunCommand.self)
 }
 
+BLASKernel.ensureSelected()
 Sweep.main()

@@ -1,0 +1,104 @@
+import Foundation
+import QuietSTaR
+import SyntheticData
+
+/// Everything one run needs: data, model size, base-model pretraining, the Quiet-STaR knobs,
+/// continued training and evaluation. Defaults reproduce the suite's main setting (the measured
+/// recipe of the feasibility prototype: 2 layers, width 128, 3000 pretraining steps at lr 3e-3
+/// after 400 steps of facts, then 100 Quiet-STaR steps of batch 32 at lr 3e-4, r = 4, t = 11,
+/// policy weight 1).
+///
+/// Decoded only through `ExperimentLoader`, which merges the user's JSON over the encoded
+/// defaults (so every key is present), rejects unknown keys, fills the vocabulary-dependent
+/// tokens and validates. The resolved value is saved beside every result.
+public struct Experiment: Codable, Equatable, Sendable {
+    /// The experiment's name: results go to `<results>/<name>/`.
+    public var name: String = "default"
+    /// The synthetic worlds, corpora and evaluation sets (SyntheticData's strict config).
+    public var data = DataConfig()
+    public var model = ModelSpec()
+    public var pretrain = PretrainSpec()
+    /// Quiet-STaR's knobs; `quietstar.method` picks quietSTaR, pause or noThought.
+    public var quietstar: QuietSTaRConfig = Experiment.defaultQuietSTaR
+    public var train = TrainSpec()
+    public var eval = EvalSpec()
+
+    public init() {}
+
+    /// The prototype's recipe: t = 11 (room for the k = 3 worked solution), r = 4, policy weight 1.
+    public static var defaultQuietSTaR: QuietSTaRConfig {
+        var q = QuietSTaRConfig()
+        q.thoughtLength = 11
+        q.rationales = 4
+        q.policyWeight = 1
+        return q
+    }
+
+    /// Positions the pretrained base model has: L plus the largest offset any valid Quiet-STaR
+    /// config can reach (t <= 64, n_true <= 16: 64 + 1 + 15), plus one. One base model therefore
+    /// serves every thought length; a run keeps the first `runContext` rows.
+    public var baseContext: Int { model.sequenceLength + 64 + 1 + 15 + 1 }
+
+    /// Context of the run's model: L + the config's maxPositionOffset + 1.
+    public var runContext: Int { model.sequenceLength + quietstar.maxPositionOffset + 1 }
+}
+
+/// Transformer size and the training sequence length L.
+public struct ModelSpec: Codable, Equatable, Sendable {
+    public var layers: Int = 2
+    /// d, the model width.
+    public var width: Int = 128
+    /// H, attention heads (width must be a multiple).
+    public var heads: Int = 4
+    /// L, tokens per training row (the data's rows need L >= 64).
+    public var sequenceLength: Int = 64
+    public init() {}
+}
+
+/// Pretraining of the base model: plain next-token training, first `factSteps` steps on the
+/// warm-up corpus (arithmetic facts), then `steps` steps on the base corpus, one LR schedule
+/// (linear warm-up `warmup` steps, cosine decay to 10%) over both.
+public struct PretrainSpec: Codable, Equatable, Sendable {
+    public var steps: Int = 3000
+    public var factSteps: Int = 400
+    public var batch: Int = 64
+    public var lr: Float = 3e-3
+    public var warmup: Int = 100
+    public var weightDecay: Float = 0.1
+    /// Seeds the initial weights and the pretraining corpus.
+    public var seed: Int = 1
+    public init() {}
+}
+
+/// Continued training with Quiet-STaR (or a control method) on a corpus.
+public struct TrainSpec: Codable, Equatable, Sendable {
+    /// `reasoning` (the OpenWebMath stand-in), `generic` (the C4 stand-in) or `base`.
+    public var corpus: CorpusKind = .reasoning
+    public var steps: Int = 100
+    public var batch: Int = 32
+    public var lr: Float = 3e-4
+    public var warmup: Int = 10
+    public var weightDecay: Float = 0.001
+    /// Seeds the mixing head, the thought sampling and the continued-training corpus.
+    public var seed: Int = 1
+    public init() {}
+}
+
+/// Evaluation: at step 0, every `every` steps and at the end.
+public struct EvalSpec: Codable, Equatable, Sendable {
+    public var every: Int = 20
+    /// Items per evaluation set (copied into `data.eval.itemsPerSet`, which must not be set).
+    public var itemsPerSet: Int = 200
+    /// Thought decoding at evaluation (copied into `quietstar.evalThoughts`, which must not be set).
+    public var decoding: QuietSTaRConfig.ThoughtDecoding = .greedy
+    /// Items per forward pass.
+    public var batch: Int = 50
+    /// Seed of the evaluation sets and of sampled evaluation thoughts (fixed: every run sees the
+    /// same items and, for a given model, the same thoughts).
+    public var seed: Int = 1234
+    /// Held-out corpus batches (of `train.batch` rows) for the per-token analysis at the end.
+    public var tokenBatches: Int = 2
+    /// Sample thoughts logged at the end.
+    public var thoughtSamples: Int = 8
+    public init() {}
+}

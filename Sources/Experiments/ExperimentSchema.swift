@@ -1,0 +1,113 @@
+import Foundation
+import QuietSTaR
+import SyntheticData
+
+/// The shape of a valid experiment: the defaults encoded as JSON. A user's JSON may contain only
+/// keys that exist here (plus the optional ones), with values of the same JSON type.
+enum ExperimentSchema {
+    /// Keys that are optional (absent from the encoded defaults because their default is null).
+    static let optionalLeaves: [String] = ["quietstar.mixingHeadWidth"]
+
+    /// Keys whose value comes from another field; setting them is an error pointing there.
+    static let mirrored: [String: String] = [
+        "data.eval.itemsPerSet": "eval.itemsPerSet",
+        "quietstar.evalThoughts": "eval.decoding",
+    ]
+
+    /// String fields with a closed set of values.
+    static let enums: [String: [String]] = [
+        "quietstar.method": QuietSTaRConfig.Method.allCases.map(\.rawValue),
+        "quietstar.mixingSide": ["thought", "base"],
+        "quietstar.mixingActivation": ["none", "sigmoid"],
+        "eval.decoding": ["greedy", "sampled"],
+        "train.corpus": ["reasoning", "generic", "base"],
+        "data.corpus.packing": Packing.allCases.map(\.rawValue),
+    ]
+
+    /// The default experiment as JSON (keys sorted), with optional leaves as null.
+    static let defaults: JSON = {
+        var tree = encode(Experiment())
+        for p in optionalLeaves where tree.value(at: p.split(separator: ".").map(String.init)) == nil {
+            tree.set(path: p.split(separator: ".").map(String.init), .null)
+        }
+        return tree
+    }()
+
+    /// Any Encodable value as `JSON` (sorted keys, so the result is canonical).
+    static func encode<T: Encodable>(_ value: T) -> JSON {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let data = try! encoder.encode(value)  // plain structs of numbers and strings
+        return try! JSONParser.parse(String(decoding: data, as: UTF8.self))
+    }
+
+    /// Every leaf path of the schema, dotted (`quietstar.thoughtLength`).
+    static let leafPaths: [String] = {
+        var out: [String] = []
+        func walk(_ v: JSON, _ path: String) {
+            if case .object(let m) = v, !m.isEmpty {
+                for (k, c) in m { walk(c, path.isEmpty ? k : path + "." + k) }
+            } else { out.append(path) }
+        }
+        walk(defaults, "")
+        return out.filter { $0 != "name" }
+    }()
+
+    /// Checks that `user` fits the schema node `schema` (keys exist, JSON types match, enum
+    /// values allowed, mirrored keys absent). `path` is the user-facing path of `user` in the
+    /// file; `field` the dotted path inside the experiment. Records every leaf in `given`.
+    static func check(_ user: JSON, against schema: JSON, file: String, path: String, field: String,
+                      given: inout Set<String>) throws {
+        if let target = mirrored[field] {
+            throw ExperimentError(file: file, path: path, problem: "this field is derived from \(target)",
+                                  allowed: "set \(target) instead")
+        }
+        if case .object(let s) = schema, !s.isEmpty || field.isEmpty {
+            guard case .object(let members) = user else {
+                throw ExperimentError(file: file, path: path, problem: "expected an object, found \(user.typeName)",
+                                      allowed: "an object with keys " + s.map(\.0).joined(separator: ", "))
+            }
+            let valid = s.map(\.0).filter { !(field.isEmpty && $0 == "name") && mirrored[join(field, $0)] == nil }
+            for (k, v) in members {
+                guard let child = schema[k], valid.contains(k) || mirrored[join(field, k)] != nil else {
+                    if field.isEmpty && k == "name" {
+                        throw ExperimentError(file: file, path: join(path, k), problem: "the name is set at the top level",
+                                              allowed: "a top-level \"name\"")
+                    }
+                    throw unknownKeyError(file: file, path: path.isEmpty ? "top level" : path, key: k, valid: valid)
+                }
+                try check(v, against: child, file: file, path: join(path, k), field: join(field, k), given: &given)
+            }
+            return
+        }
+        given.insert(field)
+        try checkLeaf(user, against: schema, file: file, path: path, field: field)
+    }
+
+    static func checkLeaf(_ user: JSON, against schema: JSON, file: String, path: String, field: String) throws {
+        func typeError(_ expected: String) -> ExperimentError {
+            ExperimentError(file: file, path: path, problem: "wrong type: expected \(expected), found \(user.typeName) \(user.text())",
+                            allowed: expected)
+        }
+        switch (schema, user) {
+        case (.number, .number), (.bool, .bool): return
+        case (.null, .null), (.null, .number): return  // optional numbers
+        case (.string, .string(let s)):
+            if let allowed = enums[field], !allowed.contains(s) {
+                let hint = closest(s, in: allowed).map { " (did you mean \"\($0)\"?)" } ?? ""
+                throw ExperimentError(file: file, path: path, problem: "unknown value \"\(s)\"\(hint)",
+                                      allowed: allowed.joined(separator: ", "))
+            }
+        case (.array(let s), .array(let u)):
+            let element = s.first ?? (field.hasSuffix("Tokens") ? .number("0") : .string(""))
+            for (i, v) in u.enumerated() {
+                try checkLeaf(v, against: element, file: file, path: "\(path)[\(i)]", field: field + "[]")
+            }
+        case (.object, .object): return  // empty objects in the defaults hold no keys to check
+        case (.null, _): throw typeError("a number or null")
+        default: throw typeError(schema.typeName)
+        }
+    }
+
+    static func join(_ a: String, _ b: String) -> String { a.isEmpty ? b : a + "." + b }
+}

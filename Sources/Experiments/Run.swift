@@ -1,0 +1,115 @@
+import Foundation
+import HDF5Log
+import NN
+import QuietSTaR
+import SyntheticData
+import TensorCore
+import Transformer
+
+/// One run: continued training of the cached base model with Quiet-STaR (or a control method),
+/// evaluated at step 0, every `eval.every` steps and at the end. The one readable training loop.
+///
+/// Files in `<results>/<experiment>/`: `<id>.json` (resolved experiment), `<id>.h5` (the log,
+/// rewritten whole at every evaluation; status `running`, then `complete` or
+/// `failed: <why> at step N`), `<id>.ckpt` (final QuietSTaRModel parameters, written before the
+/// log's status turns `complete`). Everything is a function of the experiment: a restarted run
+/// reproduces the same files (except `/train/seconds`).
+public struct Run {
+    public let plan: String
+    public let spec: RunSpec
+    public let directory: String
+    public let cache: String
+
+    public init(plan: String, spec: RunSpec, results: String) {
+        self.plan = plan
+        self.spec = spec
+        directory = "\(results)/\(plan)"
+        cache = "\(results)/.cache"
+    }
+
+    public var logPath: String { "\(directory)/\(spec.id).h5" }
+    public var configPath: String { "\(directory)/\(spec.id).json" }
+    public var checkpointPath: String { "\(directory)/\(spec.id).ckpt" }
+    public var lockPath: String { "\(directory)/\(spec.id).lock" }
+
+    public var status: RunStatus { RunStatus.read(logPath) }
+
+    /// Trains and evaluates; returns the final status. Throws only for I/O problems (the run then
+    /// stays incomplete and is restarted next time).
+    @discardableResult
+    public func execute(progress: SweepProgress) throws -> RunStatus {
+        let e = spec.experiment
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try writeAtomically(spec.resolved.pretty() + "\n", to: configPath)
+        var record = RunRecord(plan: plan, run: spec)
+
+        let gpt: GPT
+        do {
+            gpt = try BaseModel.obtain(for: spec, cache: cache, log: progress.line)
+        } catch let d as BaseModel.Diverged {
+            record.attributes["status"] = .string("failed: \(d.description), before step 0")
+            try record.write(to: logPath)
+            progress.line("\(spec.id): \(d.description)")
+            return .failed("failed: \(d.description)")
+        }
+        let vocabulary = try Vocabulary(config: e.data)
+        let evaluator = Evaluator(experiment: e, vocabulary: vocabulary)
+        let corpus = try Corpus(kind: e.train.corpus, vocabulary: vocabulary, seed: UInt64(e.train.seed))
+        var rng = RNG(seed: UInt64(e.train.seed))
+        let model = QuietSTaRModel(gpt: gpt, config: e.quietstar, using: &rng)
+        var trainRNG = rng.fork(1)
+        let trainer = QuietSTaRTrainer(model: model, weightDecay: e.train.weightDecay)
+        let schedule = LRSchedule(peak: e.train.lr, warmup: e.train.warmup, total: e.train.steps)
+        let b = e.train.batch, l = e.model.sequenceLength, total = e.train.steps
+
+        func evaluate(at step: Int) throws {
+            let result = evaluator.evaluate(model, pad: vocabulary.pad)
+            record.addEval(step, result)
+            progress.eval(run: spec.id, step: step, result: result)
+            try record.write(to: logPath)
+        }
+
+        try evaluate(at: 0)
+        let start = Date()
+        for step in 0..<total {
+            let rows = corpus.batch(index: step, size: b, length: l)
+            let lr = schedule.rate(at: step)
+            let t0 = Date()
+            let stats = trainer.step(tokens: rows.flatMap { $0 }, targets: rows.flatMap(corpus.targets),
+                                     batch: b, length: l, lr: lr, using: &trainRNG)
+            record.addStep(step, stats, lr: lr, seconds: Date().timeIntervalSince(t0))
+            guard stats.loss.isFinite && stats.gradNorm.isFinite else {
+                let what = stats.loss.isFinite ? "non-finite gradient norm" : "non-finite loss (\(stats.loss))"
+                let why = "failed: \(what) at step \(step)"
+                record.attributes["status"] = .string(why)
+                try record.write(to: logPath)
+                progress.line("\(spec.id): \(why)")
+                return .failed(why)
+            }
+            let done = step + 1
+            progress.step(run: spec.id, step: done, total: total, stats: stats,
+                          secondsPerStep: Date().timeIntervalSince(start) / Double(done))
+            if done % e.eval.every == 0 || done == total { try evaluate(at: done) }
+        }
+
+        record.extra["tokens"] = try TokenAnalysis.tokens(model, experiment: e, vocabulary: vocabulary)
+        record.extra["thoughts"] = TokenAnalysis.thoughts(model, evaluator: evaluator, vocabulary: vocabulary,
+                                                          count: e.eval.thoughtSamples, seed: UInt64(e.eval.seed))
+        try Checkpoint.save(model.namedParameters, to: checkpointPath)
+        record.attributes["status"] = .string("complete")
+        try record.write(to: logPath)
+        return .complete
+    }
+
+    /// Checks that the run's inputs fit its model before any work (the evaluation prompts must
+    /// fit in L positions).
+    func checkFits() throws {
+        let e = spec.experiment
+        let evaluator = Evaluator(experiment: e, vocabulary: try Vocabulary(config: e.data))
+        if evaluator.longestInput > e.model.sequenceLength {
+            throw ExperimentError(file: plan, path: "model.sequenceLength", problem:
+                "evaluation inputs need \(evaluator.longestInput) positions but L = \(e.model.sequenceLength) (run \(spec.id))",
+                allowed: ">= \(evaluator.longestInput)")
+        }
+    }
+}

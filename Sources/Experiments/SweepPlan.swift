@@ -1,0 +1,237 @@
+import Foundation
+import SyntheticData
+
+/// One run of a sweep: its deterministic id, the values that distinguish it and the resolved
+/// experiment.
+public struct RunSpec: Sendable {
+    /// Position in the sweep's deterministic order (0-based).
+    public let index: Int
+    /// Folder-safe id from the overrides, e.g. `thoughtLength=8_method=quietSTaR_seed=1`.
+    public let id: String
+    /// The swept values of this run in sweep order (dotted path, value), then the seed.
+    public let overrides: [(path: String, value: JSON)]
+    public let experiment: Experiment
+    /// The resolved experiment as JSON (saved beside the results, stored in the log).
+    public let resolved: JSON
+
+    /// Key of the base model: a stable hash of what affects pretraining (data without the
+    /// evaluation settings, model, pretrain; L is part of model).
+    public var baseKey: String {
+        var data = resolved["data"] ?? .null
+        data.set("eval", .null)
+        let key = JSON.object([("data", data), ("model", resolved["model"] ?? .null),
+                               ("pretrain", resolved["pretrain"] ?? .null)])
+        return String(format: "%016llx", fnv1a(key.text(sortedKeys: true)))
+    }
+}
+
+/// FNV-1a, 64 bit: a hash that is the same in every process (Swift's `Hasher` is seeded per run).
+func fnv1a(_ s: String) -> UInt64 {
+    var h: UInt64 = 0xcbf2_9ce4_8422_2325
+    for b in s.utf8 { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01b3 }
+    return h
+}
+
+/// A sweep file: `name`, optional `description`, `base` (a partial experiment), `sweep` (dotted
+/// path -> non-empty list of values), `seeds` (non-empty list) and `seedScope` (`pretrainAndTrain`,
+/// the default: each seed has its own base model; or `train`). Runs = the Cartesian product of
+/// the sweep lists, first key outermost, in file order, then the seeds innermost.
+public struct SweepPlan: Sendable {
+    public let file: String
+    public let name: String
+    public let description: String
+    public let runs: [RunSpec]
+
+    static let topKeys = ["name", "description", "base", "sweep", "seeds", "seedScope"]
+    static let seedScopes = ["pretrainAndTrain", "train"]
+
+    /// Reads and fully checks a sweep file; every run is decoded and validated here, so any bad
+    /// input is reported before work starts.
+    public static func load(file: String) throws -> SweepPlan {
+        guard let data = FileManager.default.contents(atPath: file) else {
+            let exists = FileManager.default.fileExists(atPath: file)
+            throw ExperimentError(file: file, path: "", problem: exists ? "the file cannot be read (permissions?)"
+                                  : "the file does not exist", allowed: "a readable JSON file")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ExperimentError(file: file, path: "", problem: "the file is not UTF-8 text", allowed: "a JSON file")
+        }
+        return try parse(text: text, file: file)
+    }
+
+    public static func parse(text: String, file: String) throws -> SweepPlan {
+        let root: JSON
+        do { root = try JSONParser.parse(text) } catch let e as JSONParser.SyntaxError {
+            throw ExperimentError(file: file, path: "line \(e.line), column \(e.column)",
+                                  problem: "invalid JSON: \(e.message)", allowed: "JSON text (RFC 8259)")
+        }
+        guard case .object(let members) = root else {
+            throw ExperimentError(file: file, path: "top level", problem: "expected an object, found \(root.typeName)",
+                                  allowed: "an object with keys " + topKeys.joined(separator: ", "))
+        }
+        for (k, _) in members where !topKeys.contains(k) {
+            throw unknownKeyError(file: file, path: "top level", key: k, valid: topKeys)
+        }
+        func string(_ key: String) throws -> String? {
+            guard let v = root[key] else { return nil }
+            guard case .string(let s) = v else {
+                throw ExperimentError(file: file, path: key, problem: "wrong type: expected a string, found \(v.typeName)",
+                                      allowed: "a string")
+            }
+            return s
+        }
+        let fileStem = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
+        let name = try string("name") ?? fileStem
+        let description = try string("description") ?? ""
+        let seedScope = try string("seedScope") ?? "pretrainAndTrain"
+        if !seedScopes.contains(seedScope) {
+            throw ExperimentError(file: file, path: "seedScope", problem: "unknown value \"\(seedScope)\"",
+                                  allowed: seedScopes.joined(separator: ", "))
+        }
+
+        // base: a partial experiment.
+        let base = root["base"] ?? .object([])
+        var baseGiven = Set<String>()
+        try ExperimentSchema.check(base, against: ExperimentSchema.defaults, file: file, path: "base", field: "",
+                                   given: &baseGiven)
+
+        // sweep: dotted path -> values.
+        var axes: [(path: String, values: [JSON])] = []
+        if let sweep = root["sweep"] {
+            guard case .object(let entries) = sweep else {
+                throw ExperimentError(file: file, path: "sweep", problem: "expected an object, found \(sweep.typeName)",
+                                      allowed: "an object mapping dotted field paths to lists of values")
+            }
+            let leaves = ExperimentSchema.leafPaths
+            for (key, v) in entries {
+                let at = "sweep[\"\(key)\"]"
+                guard leaves.contains(key) else {
+                    throw unknownKeyError(file: file, path: "sweep", key: key, valid: leaves)
+                }
+                guard case .array(let values) = v, !values.isEmpty else {
+                    throw ExperimentError(file: file, path: at,
+                                          problem: v == .array([]) ? "empty list of values" : "expected a list, found \(v.typeName)",
+                                          allowed: "a non-empty list of values")
+                }
+                let schema = ExperimentSchema.defaults.value(at: key.split(separator: ".").map(String.init))!
+                var g = Set<String>()
+                for (i, value) in values.enumerated() {
+                    try ExperimentSchema.check(value, against: schema, file: file, path: "\(at)[\(i)]", field: key, given: &g)
+                }
+                axes.append((key, values))
+            }
+        }
+
+        // seeds.
+        var seeds: [Int]? = nil
+        if let s = root["seeds"] {
+            guard case .array(let list) = s, !list.isEmpty else {
+                throw ExperimentError(file: file, path: "seeds", problem: s == .array([]) ? "empty list" : "expected a list, found \(s.typeName)",
+                                      allowed: "a non-empty list of integers >= 0")
+            }
+            seeds = try list.enumerated().map { i, v in
+                guard case .number(let t) = v, let n = Int(t), n >= 0 else {
+                    throw ExperimentError(file: file, path: "seeds[\(i)]", problem: "invalid seed \(v.text())",
+                                          allowed: "integers >= 0")
+                }
+                return n
+            }
+            if Set(seeds!).count != seeds!.count {
+                throw ExperimentError(file: file, path: "seeds", problem: "a seed appears twice", allowed: "distinct integers")
+            }
+            let seedPaths = seedScope == "train" ? ["train.seed"] : ["train.seed", "pretrain.seed"]
+            for p in seedPaths where axes.contains(where: { $0.path == p }) {
+                throw ExperimentError(file: file, path: "sweep[\"\(p)\"]", problem: "\(p) is also set by \"seeds\"",
+                                      allowed: "either \"seeds\" or a sweep over \(p)")
+            }
+        }
+
+        // Expansion.
+        let shortNames = axes.map { a -> String in
+            let last = String(a.path.split(separator: ".").last!)
+            let clash = axes.filter { $0.path.split(separator: ".").last.map(String.init) == last }.count > 1
+            return clash ? a.path : last
+        }
+        var combos: [[JSON]] = [[]]
+        for a in axes { combos = combos.flatMap { c in a.values.map { c + [$0] } } }
+        var runs: [RunSpec] = []
+        var ids = Set<String>()
+        for combo in combos {
+            for seed in seeds.map({ $0.map(Optional.some) }) ?? [nil] {
+                var tree = ExperimentSchema.defaults.merged(with: base)
+                tree.set("name", .string(name))
+                var given = baseGiven
+                var overrides: [(path: String, value: JSON)] = []
+                for (a, v) in zip(axes, combo) {
+                    tree.set(path: a.path.split(separator: ".").map(String.init), v)
+                    given.insert(a.path)
+                    overrides.append((a.path, v))
+                }
+                if let seed {
+                    tree.set(path: ["train", "seed"], .number(String(seed)))
+                    if seedScope == "pretrainAndTrain" { tree.set(path: ["pretrain", "seed"], .number(String(seed))) }
+                    overrides.append(("seed", .number(String(seed))))
+                }
+                let parts = zip(shortNames + ["seed"], overrides).map { "\($0)=\($1.value.idText)" }
+                let id = parts.isEmpty ? "run" : sanitize(parts.joined(separator: "_"))
+                let where_ = parts.isEmpty ? "" : " (run \(id))"
+                let experiment = try decode(tree, file: file, given: given, context: where_)
+                guard ids.insert(id).inserted else {
+                    throw ExperimentError(file: file, path: "sweep", problem: "two runs get the same id \(id)",
+                                          allowed: "values that differ after replacing characters other than letters, digits, '.', '+', '-'")
+                }
+                runs.append(RunSpec(index: runs.count, id: id, overrides: overrides, experiment: experiment,
+                                    resolved: ExperimentSchema.encode(experiment)))
+            }
+        }
+        return SweepPlan(file: file, name: name, description: description, runs: runs)
+    }
+
+    /// Decodes a merged tree, fills the vocabulary tokens, validates.
+    static func decode(_ tree: JSON, file: String, given: Set<String>, context: String) throws -> Experiment {
+        var e: Experiment
+        do {
+            e = try JSONDecoder().decode(Experiment.self, from: Data(tree.text().utf8))
+        } catch let d as DataConfigError {
+            throw ExperimentError(file: file, path: "data.\(d.field)", problem: "invalid value \(d.value)\(context)", allowed: d.allowed)
+        } catch let d as DecodingError {
+            throw decodingError(d, file: file, context: context)
+        }
+        let vocabulary: Vocabulary
+        do { vocabulary = try Vocabulary(config: e.data) } catch let d as DataConfigError {
+            let path = d.field.hasPrefix("data.") ? d.field : "data.\(d.field)"
+            throw ExperimentError(file: file, path: path, problem: "invalid value \(d.value)\(context)", allowed: d.allowed)
+        }
+        e.resolve(vocabulary: vocabulary, given: given)
+        do { try e.validate(file: file, prefix: "", vocabularySize: vocabulary.count) } catch let x as ExperimentError {
+            throw ExperimentError(file: file, path: x.path, problem: x.problem + context, allowed: x.allowed)
+        }
+        return e
+    }
+
+    static func decodingError(_ d: DecodingError, file: String, context: String) -> ExperimentError {
+        func path(_ c: DecodingError.Context) -> String {
+            c.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+                .replacingOccurrences(of: ".[", with: "[")
+        }
+        switch d {
+        case .typeMismatch(let t, let c):
+            return ExperimentError(file: file, path: path(c), problem: "wrong type\(context): \(c.debugDescription)", allowed: "\(t)")
+        case .valueNotFound(let t, let c):
+            return ExperimentError(file: file, path: path(c), problem: "missing value\(context)", allowed: "\(t)")
+        case .keyNotFound(let k, let c):
+            return ExperimentError(file: file, path: path(c), problem: "missing key \(k.stringValue)\(context)", allowed: "")
+        case .dataCorrupted(let c):
+            return ExperimentError(file: file, path: path(c), problem: "invalid value\(context): \(c.debugDescription)", allowed: "")
+        @unknown default:
+            return ExperimentError(file: file, path: "", problem: "\(d)", allowed: "")
+        }
+    }
+
+    /// Keeps letters, digits, '.', '+', '-', '=', '_'; anything else becomes '-'.
+    static func sanitize(_ s: String) -> String {
+        String(s.unicodeScalars.map { c -> Character in
+            CharacterSet.alphanumerics.contains(c) && c.isASCII || ".+-=_".unicodeScalars.contains(c) ? Character(c) : "-"
+        })
+    }
+}

@@ -1,0 +1,150 @@
+import HDF5Log
+import XCTest
+@testable import Experiments
+
+/// Tiny sweeps run end to end in a temporary results folder (width 16, 20 pretraining steps,
+/// 4 training steps, 20 evaluation items per set).
+final class EndToEndTests: XCTestCase {
+    static func sweepText(name: String, sweep: String) -> String {
+        """
+        {"name": "\(name)",
+         "base": {"model": {"layers": 1, "width": 16, "heads": 2},
+                  "pretrain": {"steps": 20, "factSteps": 4, "batch": 8, "warmup": 2},
+                  "quietstar": {"thoughtLength": 3, "rationales": 2, "nTrue": 2},
+                  "train": {"steps": 4, "batch": 4, "warmup": 1},
+                  "eval": {"every": 2, "itemsPerSet": 20, "batch": 20, "tokenBatches": 1, "thoughtSamples": 3, "decoding": "sampled"}},
+         "sweep": \(sweep),
+         "seeds": [1]}
+        """
+    }
+
+    var results = ""
+    override func setUpWithError() throws {
+        results = NSTemporaryDirectory() + "qs-exp-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: results, withIntermediateDirectories: true)
+    }
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: results) }
+
+    func runner(_ text: String) throws -> SweepRunner {
+        let file = results + "/exp.json"
+        try text.write(toFile: file, atomically: true, encoding: .utf8)
+        var o = SweepRunner.Options()
+        o.results = results
+        o.threadsPerJob = 1
+        return SweepRunner(plan: try SweepPlan.load(file: file), options: o)
+    }
+
+    func quiet() -> SweepProgress { SweepProgress(live: false, write: { _ in }) }
+
+    func testSweepWritesCompleteLogsResumesAndNeverRecomputes() throws {
+        let r = try runner(Self.sweepText(name: "e2e", sweep: #"{"quietstar.method": ["quietSTaR", "noThought", "pause"]}"#))
+        let first = try r.execute(progress: quiet())
+        XCTAssertEqual(first.executed.count, 3)
+        XCTAssertEqual(first.complete.count, 3)
+
+        // Every required name is in every log.
+        for spec in r.runs {
+            let run = r.run(spec)
+            let log = try RunLog.read(from: run.logPath)
+            XCTAssertEqual(log.attributes["status"]?.stringValue, "complete")
+            for a in ["config", "status", "software_version", "experiment", "run", "method", "seed", "thoughtLength",
+                      "rationales", "nTrue"] { XCTAssertNotNil(log.attributes[a], a) }
+            XCTAssertEqual(log.attributes["method"]?.stringValue, spec.experiment.quietstar.method.rawValue)
+            XCTAssertEqual(log.attributes["run"]?.stringValue, spec.id)
+            let train = try XCTUnwrap(log.groups["train"])
+            for c in ["step", "loss", "nll_base", "nll_talk", "policy_loss", "reward_mean", "mixing_weight_mean",
+                      "grad_norm", "lr", "tokens", "seconds"] { XCTAssertEqual(train[c]?.count, 4, c) }
+            let eval = try XCTUnwrap(log.groups["eval"])
+            XCTAssertEqual(eval["step"], .int([0, 2, 4]))
+            for c in ["gsm_soft", "gsm_exact", "csqa_soft", "csqa_exact", "gsm_k1_soft", "gsm_k2_exact", "csqa_hop1_soft"] {
+                XCTAssertEqual(eval[c]?.count, 3, c)
+            }
+            if case .double(let soft) = eval["gsm_soft"]! {
+                XCTAssertTrue(soft.allSatisfy { $0 > 0 && $0 < 1 }, "\(soft)")
+            }
+            let tokens = try XCTUnwrap(log.groups["tokens"])
+            XCTAssertGreaterThan(tokens["delta_logp"]?.count ?? 0, 10)
+            XCTAssertEqual(tokens["nll_base"]?.count, tokens["delta_logp"]?.count)
+            if spec.experiment.quietstar.method == .noThought, case .float(let d) = tokens["delta_logp"]! {
+                XCTAssertTrue(d.allSatisfy { $0 == 0 }, "no thought, no change")
+            }
+            let thoughts = try XCTUnwrap(log.groups["thoughts"])
+            XCTAssertEqual(thoughts["thought"]?.count, 3)
+            XCTAssertEqual(thoughts["context"]?.count, 3)
+            XCTAssertTrue(FileManager.default.fileExists(atPath: run.checkpointPath))
+            let saved = try JSONParser.parse(String(contentsOfFile: run.configPath, encoding: .utf8))
+            XCTAssertEqual(saved, spec.resolved)
+        }
+        let bases = try FileManager.default.contentsOfDirectory(atPath: results + "/.cache").filter { !$0.hasSuffix(".lock") }
+        XCTAssertEqual(bases.count, 1, "one base model for the whole sweep")
+
+        // A second invocation recomputes nothing.
+        func mtimes() throws -> [String: Date] {
+            var out: [String: Date] = [:]
+            for spec in r.runs {
+                for p in [r.run(spec).logPath, r.run(spec).checkpointPath] {
+                    out[p] = try FileManager.default.attributesOfItem(atPath: p)[.modificationDate] as? Date
+                }
+            }
+            return out
+        }
+        let before = try mtimes()
+        let second = try r.execute(progress: quiet())
+        XCTAssertEqual(second.executed, [])
+        XCTAssertEqual(second.complete.count, 3)
+        let after = try mtimes()
+        XCTAssertEqual(after, before)
+
+        // Interrupted run: log left `running` after one evaluation, no checkpoint, a lock file from
+        // a dead process. It restarts and reproduces the uninterrupted result bit for bit.
+        let victim = r.run(r.runs[0])
+        let full = try RunLog.read(from: victim.logPath)
+        let ckpt = try Data(contentsOf: URL(fileURLWithPath: victim.checkpointPath))
+        var partial = full
+        partial.attributes["status"] = .string("running")
+        partial.groups["tokens"] = nil
+        partial.groups["thoughts"] = nil
+        try partial.write(to: victim.logPath)
+        try FileManager.default.removeItem(atPath: victim.checkpointPath)
+        try "999999\n".write(toFile: victim.lockPath, atomically: true, encoding: .utf8)
+        XCTAssertEqual(victim.status, .incomplete)
+
+        let third = try r.execute(progress: quiet())
+        XCTAssertEqual(third.executed, [victim.spec.id])
+        let redone = try RunLog.read(from: victim.logPath)
+        XCTAssertEqual(withoutTimes(redone), withoutTimes(full))
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: victim.checkpointPath)), ckpt)
+    }
+
+    /// A run held by another process (a live lock) is skipped, not run twice.
+    func testLockedRunIsLeftToItsHolder() throws {
+        let r = try runner(Self.sweepText(name: "locked", sweep: #"{"quietstar.thoughtLength": [2, 3]}"#))
+        try FileManager.default.createDirectory(atPath: r.run(r.runs[0]).directory, withIntermediateDirectories: true)
+        let held = try XCTUnwrap(try FileLock.tryLock(r.run(r.runs[0]).lockPath))
+        let summary = try r.execute(progress: quiet())
+        XCTAssertEqual(summary.busy, [r.runs[0].id])
+        XCTAssertEqual(summary.executed, [r.runs[1].id])
+        XCTAssertEqual(r.run(r.runs[0]).status, .notStarted)
+        held.unlock()
+    }
+
+    /// A diverging run is marked failed with its step, and the sweep carries on.
+    func testDivergingRunIsMarkedFailedAndSweepContinues() throws {
+        let r = try runner(Self.sweepText(name: "nan", sweep: #"{"train.lr": [1e30, 3e-4]}"#))
+        let summary = try r.execute(progress: quiet())
+        XCTAssertEqual(summary.failed, [r.runs[0].id])
+        XCTAssertEqual(summary.complete, [r.runs[1].id])
+        let log = try RunLog.read(from: r.run(r.runs[0]).logPath)
+        let status = try XCTUnwrap(log.attributes["status"]?.stringValue)
+        XCTAssertTrue(status.hasPrefix("failed: non-finite"), status)
+        XCTAssertTrue(status.contains(" at step "), status)
+        // Failure is deterministic: not recomputed.
+        XCTAssertEqual(try r.execute(progress: quiet()).executed, [])
+    }
+
+    func withoutTimes(_ log: RunLog) -> RunLog {
+        var l = log
+        l.groups["train"]?["seconds"] = nil
+        return l
+    }
+}

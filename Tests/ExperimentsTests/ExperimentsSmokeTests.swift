@@ -1,3 +1,0 @@
-import XCTest
-@testable import Experiments
-final class ExperimentsSmokeTests: XCTestCase { func testBuilds() {} }

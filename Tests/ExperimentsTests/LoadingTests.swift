@@ -1,0 +1,91 @@
+import XCTest
+@testable import Experiments
+
+/// Strict loading: every bad input gives one paragraph naming the file, the JSON path and the
+/// allowed values.
+final class LoadingTests: XCTestCase {
+    func error(_ text: String, file: String = "exp.json") -> ExperimentError? {
+        do { _ = try SweepPlan.parse(text: text, file: file); return nil } catch let e as ExperimentError { return e } catch {
+            XCTFail("unexpected error type: \(error)"); return nil
+        }
+    }
+
+    func assertError(_ text: String, contains parts: [String], line: UInt = #line) {
+        guard let e = error(text) else { return XCTFail("no error for \(text)", line: line) }
+        for p in parts { XCTAssertTrue(e.description.contains(p), "\"\(e.description)\" lacks \"\(p)\"", line: line) }
+        XCTAssertTrue(e.description.hasPrefix("Experiment file exp.json"), line: line)
+        XCTAssertFalse(e.description.contains("\n"), "one paragraph", line: line)
+    }
+
+    func testUnknownKeySuggestsClosestName() {
+        assertError(#"{"base": {"quietstar": {"thoughtLenght": 4}}}"#,
+                    contains: ["base.quietstar", "unknown key \"thoughtLenght\"", "did you mean \"thoughtLength\"", "rationales"])
+        assertError(#"{"name": "x", "sweeps": {}}"#, contains: ["top level", "\"sweeps\"", "did you mean \"sweep\""])
+        assertError(#"{"sweep": {"quietstar.thoughtLenght": [4]}}"#,
+                    contains: ["at sweep", "did you mean \"quietstar.thoughtLength\""])
+        assertError(#"{"base": {"data": {"gsm": {"modulos": 7}}}}"#, contains: ["base.data.gsm", "did you mean \"modulus\""])
+    }
+
+    func testWrongType() {
+        assertError(#"{"base": {"train": {"steps": "ten"}}}"#,
+                    contains: ["base.train.steps", "wrong type", "expected a number", "\"ten\""])
+        assertError(#"{"base": {"model": 3}}"#, contains: ["base.model", "expected an object", "layers"])
+        assertError(#"{"seeds": [1, "two"]}"#, contains: ["seeds[1]", "integers >= 0"])
+        assertError(#"{"base": {"quietstar": {"method": "quietstar"}}}"#,
+                    contains: ["base.quietstar.method", "did you mean \"quietSTaR\"", "quietSTaR, pause, noThought"])
+    }
+
+    func testOutOfRange() {
+        assertError(#"{"base": {"quietstar": {"rationales": 0}}}"#, contains: ["quietstar.rationales", "1 ... 16"])
+        assertError(#"{"base": {"model": {"width": 30, "heads": 4}}}"#, contains: ["model.heads", "divisor of model.width"])
+        assertError(#"{"base": {"train": {"lr": -1}}}"#, contains: ["train.lr", "> 0"])
+        assertError(#"{"base": {"model": {"sequenceLength": 32}}}"#, contains: ["model.sequenceLength", "64 ... 4096"])
+        assertError(#"{"sweep": {"quietstar.thoughtLength": [4, 99]}}"#,
+                    contains: ["quietstar.thoughtLength", "thoughtLength=99", "0 ... 64"])
+        assertError(#"{"base": {"data": {"gsm": {"modulus": 1}}}}"#, contains: ["data.gsm.modulus"])
+        assertError(#"{"base": {"data": {"eval": {"itemsPerSet": 10}}}}"#, contains: ["data.eval.itemsPerSet", "eval.itemsPerSet"])
+    }
+
+    func testEmptyListsAndSyntax() {
+        assertError(#"{"sweep": {"quietstar.thoughtLength": []}}"#,
+                    contains: ["sweep[\"quietstar.thoughtLength\"]", "empty list", "non-empty list"])
+        assertError(#"{"seeds": []}"#, contains: ["seeds", "empty list"])
+        assertError("{\"base\": {\n  \"train\": {\"steps\": 4,}}}", contains: ["line 2", "invalid JSON"])
+        assertError(#"{"seeds": [1], "sweep": {"train.seed": [1, 2]}}"#, contains: ["train.seed", "also set by \"seeds\""])
+    }
+
+    func testMissingFile() {
+        XCTAssertThrowsError(try SweepPlan.load(file: "/nonexistent/dir/x.json")) { e in
+            let text = "\(e)"
+            XCTAssertTrue(text.contains("/nonexistent/dir/x.json"), text)
+            XCTAssertTrue(text.contains("does not exist"), text)
+        }
+    }
+
+    func testDefaultsAndVocabularyTokens() throws {
+        let plan = try SweepPlan.parse(text: #"{"name": "d", "base": {"quietstar": {"pauseToken": 3}}}"#, file: "d.json")
+        XCTAssertEqual(plan.runs.count, 1)
+        XCTAssertEqual(plan.runs[0].id, "run")
+        let e = plan.runs[0].experiment
+        XCTAssertEqual(e.model.layers, 2); XCTAssertEqual(e.model.width, 128); XCTAssertEqual(e.pretrain.steps, 3000)
+        XCTAssertEqual(e.quietstar.thoughtLength, 11); XCTAssertEqual(e.quietstar.rationales, 4)
+        XCTAssertEqual(e.quietstar.pauseToken, 3, "a given token is kept")
+        XCTAssertNotEqual(e.quietstar.startMarkerInitToken, 0)
+        XCTAssertEqual(e.quietstar.forbiddenThoughtTokens.count, 4)
+        XCTAssertEqual(e.data.eval.itemsPerSet, e.eval.itemsPerSet)
+        XCTAssertEqual(e.runContext, 64 + e.quietstar.maxPositionOffset + 1)
+    }
+
+    /// Every experiment file of the repository loads.
+    func testEveryExperimentFileLoads() throws {
+        let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../experiments").standardizedFileURL
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".json") }
+        XCTAssertTrue(files.contains("smoke.json") && files.contains("thought-length.json"), "\(files)")
+        for f in files {
+            let plan = try SweepPlan.load(file: dir.appendingPathComponent(f).path)
+            XCTAssertFalse(plan.runs.isEmpty, f)
+            let runner = SweepRunner(plan: plan, options: SweepRunner.Options())
+            XCTAssertNoThrow(try runner.check(), f)
+        }
+    }
+}

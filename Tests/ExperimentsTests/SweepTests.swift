@@ -1,0 +1,79 @@
+import XCTest
+@testable import Experiments
+
+final class SweepTests: XCTestCase {
+    let text = #"""
+    {"name": "t", "base": {"train": {"steps": 7}},
+     "sweep": {"quietstar.thoughtLength": [4, 8, 12], "quietstar.method": ["quietSTaR", "noThought"]},
+     "seeds": [1, 2, 3]}
+    """#
+
+    func testExpansionOrderAndIds() throws {
+        let plan = try SweepPlan.parse(text: text, file: "t.json")
+        XCTAssertEqual(plan.runs.count, 18)
+        XCTAssertEqual(plan.runs[0].id, "thoughtLength=4_method=quietSTaR_seed=1")
+        XCTAssertEqual(plan.runs[1].id, "thoughtLength=4_method=quietSTaR_seed=2")
+        XCTAssertEqual(plan.runs[3].id, "thoughtLength=4_method=noThought_seed=1")
+        XCTAssertEqual(plan.runs[17].id, "thoughtLength=12_method=noThought_seed=3")
+        XCTAssertEqual(Set(plan.runs.map(\.id)).count, 18)
+        XCTAssertEqual(plan.runs.map(\.index), Array(0..<18))
+        let r = plan.runs[17].experiment
+        XCTAssertEqual(r.quietstar.thoughtLength, 12); XCTAssertEqual(r.quietstar.method, .noThought)
+        XCTAssertEqual(r.train.seed, 3); XCTAssertEqual(r.pretrain.seed, 3, "seeds set pretrain.seed by default")
+        XCTAssertEqual(r.train.steps, 7)
+        // Deterministic: parsing again gives the same runs, configs and base keys.
+        let again = try SweepPlan.parse(text: text, file: "t.json")
+        XCTAssertEqual(again.runs.map(\.id), plan.runs.map(\.id))
+        XCTAssertEqual(again.runs.map(\.resolved), plan.runs.map(\.resolved))
+        XCTAssertEqual(again.runs.map(\.baseKey), plan.runs.map(\.baseKey))
+    }
+
+    func testBaseKeyDependsOnlyOnPretrainingFields() throws {
+        let plan = try SweepPlan.parse(text: text, file: "t.json")
+        let bySeed = Dictionary(grouping: plan.runs, by: { $0.experiment.pretrain.seed })
+        for (_, runs) in bySeed { XCTAssertEqual(Set(runs.map(\.baseKey)).count, 1, "t and method do not change the base") }
+        XCTAssertEqual(Set(plan.runs.map(\.baseKey)).count, 3, "one base per seed")
+        let shared = try SweepPlan.parse(text: #"{"seeds": [1, 2], "seedScope": "train", "base": {"eval": {"itemsPerSet": 3}}}"#, file: "s.json")
+        XCTAssertEqual(Set(shared.runs.map(\.baseKey)).count, 1, "seedScope train shares the base; eval settings do not matter")
+        XCTAssertEqual(shared.runs.map(\.experiment.train.seed), [1, 2])
+    }
+
+    func testShardsPartitionTheRuns() throws {
+        let plan = try SweepPlan.parse(text: text, file: "t.json")
+        for n in 1...20 {
+            var seen: [Int: Int] = [:]
+            for i in 1...n {
+                let s = try Shard(index: i, count: n)
+                for r in s.select(plan.runs) { seen[r.index, default: 0] += 1 }
+            }
+            XCTAssertEqual(seen.count, plan.runs.count, "n = \(n)")
+            XCTAssertTrue(seen.values.allSatisfy { $0 == 1 }, "every run in exactly one shard, n = \(n)")
+        }
+        XCTAssertEqual(try Shard(parsing: "2/4").select(plan.runs).map(\.index), [1, 5, 9, 13, 17])
+        XCTAssertThrowsError(try Shard(parsing: "0/4"))
+        XCTAssertThrowsError(try Shard(parsing: "5/4"))
+        XCTAssertThrowsError(try Shard(parsing: "1-4"))
+    }
+
+    func testSlurmScript() {
+        var s = SlurmScript(jobName: "sweep-t", executable: "/repo/.build/debug/sweep", experimentFile: "/repo/experiments/t.json",
+                            results: "/repo/results", workingDirectory: "/repo", shards: 6)
+        s.partition = "cpu"
+        s.time = "01:00:00"
+        let text = s.text
+        XCTAssertTrue(text.hasPrefix("#!/bin/bash\n"))
+        for line in ["#SBATCH --array=1-6", "#SBATCH --cpus-per-task=2", "#SBATCH --partition=cpu", "#SBATCH --time=01:00:00",
+                     "cd '/repo'",
+                     "exec '/repo/.build/debug/sweep' '/repo/experiments/t.json' --shard \"${SLURM_ARRAY_TASK_ID}/6\" --results '/repo/results' --jobs 2 --threads 1"] {
+            XCTAssertTrue(text.contains(line), "missing \(line) in\n\(text)")
+        }
+    }
+
+    func testJSONRoundTripKeepsOrder() throws {
+        let v = try JSONParser.parse(#"{"b": 1, "a": [true, null, "x\n"], "c": {"z": 1.5e-3}}"#)
+        XCTAssertEqual(v.text(), #"{"b":1,"a":[true,null,"x\n"],"c":{"z":1.5e-3}}"#)
+        XCTAssertEqual(v.text(sortedKeys: true), #"{"a":[true,null,"x\n"],"b":1,"c":{"z":1.5e-3}}"#)
+        XCTAssertThrowsError(try JSONParser.parse(#"{"a": 1, "a": 2}"#))
+        XCTAssertEqual(editDistance("thoughtLenght", "thoughtLength"), 2)
+    }
+}
