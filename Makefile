@@ -25,8 +25,17 @@ test: deps
 bench: deps
 	$(SWIFT) run -c release bench lm --threads 2
 
+# Every experiment (resuming what is done), every figure, the report. Release build for speed.
+EXPERIMENTS ?= thought-length corpus controls ablations cot
 reproduce: deps
-	@echo "make reproduce: the experiment runner is not built yet (see README: status)."
+	@start=$$(date +%s); \
+	$(SWIFT) build -c release --product sweep; \
+	for e in $(EXPERIMENTS); do \
+	  echo "== experiments/$$e.json"; \
+	  $(SWIFT) run -c release sweep experiments/$$e.json --results results || exit 1; \
+	done; \
+	$(SWIFT) run -c release sweep figures --results results --out paper-figures || exit 1; \
+	echo "make reproduce: done in $$(( ($$(date +%s) - start) / 60 )) min; figures in paper-figures/, report in results/REPORT.md"
 
 # Render the paper's figures into paper-figures/ and write results/REPORT.md from results/*/*.h5.
 figures: deps

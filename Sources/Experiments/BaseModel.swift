@@ -66,11 +66,10 @@ public enum BaseModel {
         phaseLoop: for (kind, n) in phases where n > 0 {
             let corpus = try Corpus(kind: kind, vocabulary: vocabulary, seed: seed)
             for i in 0..<n {
-                let rows = corpus.batch(index: i, size: b, length: l)
-                let targets = rows.flatMap(corpus.targets)
+                let batch = Batch(rows: corpus.batch(index: i, size: b, length: l), corpus: corpus, pad: vocabulary.pad)
                 gpt.zeroGrad()
-                let out = gpt.forward(tokens: rows.flatMap { $0 }, batch: b, length: l)
-                let loss = out.logits.reshaped([b * l, vocabulary.count]).crossEntropy(targets: targets)
+                let out = gpt.forward(tokens: batch.tokens, batch: b, length: batch.length)
+                let loss = out.logits.reshaped([b * batch.length, vocabulary.count]).crossEntropy(targets: batch.targets)
                 let lr = schedule.rate(at: global)
                 steps.append(Int64(global)); losses.append(loss.item); rates.append(lr)
                 guard loss.item.isFinite else { status = "failed: non-finite loss at step \(global)"; break phaseLoop }

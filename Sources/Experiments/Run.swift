@@ -72,11 +72,11 @@ public struct Run {
         try evaluate(at: 0)
         let start = Date()
         for step in 0..<total {
-            let rows = corpus.batch(index: step, size: b, length: l)
+            let batch = Batch(rows: corpus.batch(index: step, size: b, length: l), corpus: corpus, pad: vocabulary.pad)
             let lr = schedule.rate(at: step)
             let t0 = Date()
-            let stats = trainer.step(tokens: rows.flatMap { $0 }, targets: rows.flatMap(corpus.targets),
-                                     batch: b, length: l, lr: lr, using: &trainRNG)
+            let stats = trainer.step(tokens: batch.tokens, targets: batch.targets,
+                                     batch: batch.size, length: batch.length, lr: lr, using: &trainRNG)
             record.addStep(step, stats, lr: lr, seconds: Date().timeIntervalSince(t0))
             guard stats.loss.isFinite && stats.gradNorm.isFinite else {
                 let what = stats.loss.isFinite ? "non-finite gradient norm" : "non-finite loss (\(stats.loss))"
