@@ -1,1 +1,22 @@
-print("bench: not built yet")
+import Foundation
+import TensorCore
+
+// Benchmarks. Usage: bench <subcommand> [options]
+//   lm   one standard language-model training step (the reference: shared/bench/torch_lm_step.py)
+
+BLAS.relaunchWithKernelIfNeeded()
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+let usage = """
+    usage: bench <subcommand> [options]
+      lm   [--threads N] [--layers N] [--d N] [--heads N] [--vocab N] [--ctx N] [--batch N]
+           [--warmup N] [--steps N]      GPT training step: forward + backward + AdamW
+    """
+
+switch arguments.first {
+case "lm":
+    runLMBench(Array(arguments.dropFirst()))
+default:
+    FileHandle.standardError.write(Data((usage + "\n").utf8))
+    exit(arguments.isEmpty || arguments.first == "--help" || arguments.first == "-h" ? 0 : 2)
+}
