@@ -89,3 +89,32 @@ extension BLAS {
         return kernel  // exec failed: carry on with the current kernel
     }
 }
+
+// MARK: - Allocator settings for executables
+
+/// Process-level settings an executable may apply at start (the library itself never calls this).
+public enum ProcessTuning {
+    /// Keeps freed heap memory in the process instead of handing it back to the kernel after every
+    /// op: a training step allocates and frees the same few dozen multi-megabyte buffers each time,
+    /// and with glibc's defaults each of them is unmapped (or trimmed off the heap top) on free and
+    /// page-faulted back in, zero-filled by the kernel, on the next allocation. Returns whether
+    /// the settings were applied (glibc only).
+    @discardableResult
+    public static func keepFreedMemory() -> Bool {
+        #if canImport(Glibc)
+        // Blocks up to 256 MB come from the heap (not mmap), and the heap top is trimmed only when
+        // 512 MB are free there. Peak memory is unchanged; freed blocks are reused.
+        let a = glibcMallopt(-3 /* M_MMAP_THRESHOLD */, 256 << 20)
+        let b = glibcMallopt(-1 /* M_TRIM_THRESHOLD */, 512 << 20)
+        return a == 1 && b == 1
+        #else
+        return false
+        #endif
+    }
+}
+
+#if canImport(Glibc)
+/// glibc's `int mallopt(int param, int value)` (declared in <malloc.h>, which Glibc does not export).
+@_silgen_name("mallopt")
+private func glibcMallopt(_ param: Int32, _ value: Int32) -> Int32
+#endif

@@ -5,6 +5,7 @@ import TensorCore
 //   lm   one standard language-model training step (the reference: shared/bench/torch_lm_step.py)
 
 BLAS.relaunchWithKernelIfNeeded()
+ProcessTuning.keepFreedMemory()
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 let usage = """
