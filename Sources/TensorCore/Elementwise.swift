@@ -146,21 +146,37 @@ extension Tensor {
     /// dy/dx = 0.5 (1 + tanh u) + 0.5 x (1 - tanh^2 u) sqrt(2/pi) (1 + 3 * 0.044715 x^2).
     public func gelu() -> Tensor {
         let n = count
-        var y = [Float](repeating: 0, count: n)
-        var th = [Float](repeating: 0, count: n)  // tanh(u), kept for the pullback
+        var y = [Float](unsafeUninitializedCapacity: n) { _, c in c = n }
+        var th = [Float](unsafeUninitializedCapacity: n) { _, c in c = n }  // tanh(u), kept for the pullback
+        let workers = n >= 65_536 ? Parallel.width : 1
         data.withUnsafeBufferPointer { xx in
             y.withUnsafeMutableBufferPointer { yy in
                 th.withUnsafeMutableBufferPointer { tt in
-                    FastMath.geluForward(xx, yy, tt)
+                    // Chunks of whole 8-lane groups: each entry is computed the same way whatever the split.
+                    Parallel.forEach((n + 7) / 8, workers: workers) { r in
+                        let lo = r.lowerBound * 8, hi = min(n, r.upperBound * 8)
+                        FastMath.geluForward(UnsafeBufferPointer(rebasing: xx[lo..<hi]),
+                                             UnsafeMutableBufferPointer(rebasing: yy[lo..<hi]),
+                                             UnsafeMutableBufferPointer(rebasing: tt[lo..<hi]))
+                    }
                 }
             }
         }
         let x = self
         return Tensor(y, shape: shape, parents: [x]) { out in
-            x.withGrad { gx in
+            x.withGradFresh { gx, fresh in
                 out.grad.withUnsafeBufferPointer { g in
                     x.data.withUnsafeBufferPointer { xx in
-                        th.withUnsafeBufferPointer { tt in FastMath.geluBackward(xx, tt, g, gx) }
+                        th.withUnsafeBufferPointer { tt in
+                            Parallel.forEach((n + 7) / 8, workers: workers) { r in
+                                let lo = r.lowerBound * 8, hi = min(n, r.upperBound * 8)
+                                if fresh { (gx.baseAddress! + lo).update(repeating: 0, count: hi - lo) }
+                                FastMath.geluBackward(UnsafeBufferPointer(rebasing: xx[lo..<hi]),
+                                                      UnsafeBufferPointer(rebasing: tt[lo..<hi]),
+                                                      UnsafeBufferPointer(rebasing: g[lo..<hi]),
+                                                      UnsafeMutableBufferPointer(rebasing: gx[lo..<hi]))
+                            }
+                        }
                     }
                 }
             }

@@ -12,19 +12,20 @@ extension Tensor {
         let m = a.count / k
         let n = transposeB ? b.shape[0] : b.shape[1]
         precondition((transposeB ? b.shape[1] : b.shape[0]) == k, "matmul: \(a.shape) x \(b.shape)\(transposeB ? "^T" : "")")
-        var y = [Float](repeating: 0, count: m * n)
-        a.data.withUnsafeBufferPointer { aa in b.data.withUnsafeBufferPointer { bb in y.withUnsafeMutableBufferPointer { yy in
-            BLAS.gemm(transA: false, transB: transposeB, m: m, n: n, k: k, a: aa.baseAddress!, lda: k,
-                      b: bb.baseAddress!, ldb: transposeB ? k : n, beta: 0, c: yy.baseAddress!, ldc: n)
-        } } }
+        let y = uninitializedFloats(m * n) { yp in
+            a.data.withUnsafeBufferPointer { aa in b.data.withUnsafeBufferPointer { bb in
+                BLAS.gemm(transA: false, transB: transposeB, m: m, n: n, k: k, a: aa.baseAddress!, lda: k,
+                          b: bb.baseAddress!, ldb: transposeB ? k : n, beta: 0, c: yp, ldc: n)
+            } }
+        }
         var s = a.shape; s[s.count - 1] = n
         return Tensor(y, shape: s, parents: [a, b]) { out in
             out.grad.withUnsafeBufferPointer { g in
                 if a.requiresGrad {
-                    a.withGrad { ga in b.data.withUnsafeBufferPointer { bb in
+                    a.withGradFresh { ga, fresh in b.data.withUnsafeBufferPointer { bb in
                         // (M, N) x (K, N)^T or (M, N) x (N, K)
                         BLAS.gemm(transA: false, transB: !transposeB, m: m, n: k, k: n, a: g.baseAddress!, lda: n,
-                                  b: bb.baseAddress!, ldb: transposeB ? k : n, beta: 1, c: ga.baseAddress!, ldc: k)
+                                  b: bb.baseAddress!, ldb: transposeB ? k : n, beta: fresh ? 0 : 1, c: ga.baseAddress!, ldc: k)
                     } }
                 }
                 if b.requiresGrad {
@@ -117,9 +118,9 @@ extension Tensor {
             out.grad.withUnsafeBufferPointer { g in
                 let gp = g.baseAddress!
                 if x.requiresGrad {
-                    x.withGrad { gx in w.data.withUnsafeBufferPointer { ww in  // (M, K) += dy (M, N) @ w^T
+                    x.withGradFresh { gx, fresh in w.data.withUnsafeBufferPointer { ww in  // (M, K) += dy (M, N) @ w^T
                         BLAS.gemm(transA: false, transB: true, m: m, n: k, k: n, a: gp, lda: n,
-                                  b: ww.baseAddress!, ldb: n, beta: 1, c: gx.baseAddress!, ldc: k)
+                                  b: ww.baseAddress!, ldb: n, beta: fresh ? 0 : 1, c: gx.baseAddress!, ldc: k)
                     } }
                 }
                 if w.requiresGrad {

@@ -146,4 +146,37 @@ extension KernelTwinTests {
             for (a, e) in zip(ga, gb) { XCTAssertEqual(a, e, accuracy: 1e-4) }
         }
     }
+
+    /// Layer norm and GELU split rows / lanes over the cores above a size threshold: 1 and 2 workers
+    /// give identical values and gradients, and match the serial formulas.
+    func testRowParallelOpsIdenticalAcrossThreadCounts() {
+        func run(threads: Int) -> [[Float]] {
+            let saved = BLAS.threads
+            BLAS.setThreads(threads)
+            defer { BLAS.setThreads(saved) }
+            var rng = RNG(seed: 12)
+            let x = Tensor.randn([300, 131], using: &rng, requiresGrad: true)  // above both thresholds, ragged
+            let g = Tensor.randn([131], using: &rng, requiresGrad: true), b = Tensor.randn([131], using: &rng, requiresGrad: true)
+            let h = x.layerNorm(gamma: g, beta: b)
+            let y = (h * Float(3)).gelu()
+            let proj = Tensor.randn(y.shape, using: &rng)
+            (y * proj).sum().backward()
+            return [h.data, y.data, x.grad, g.grad, b.grad]
+        }
+        let one = run(threads: 1), two = run(threads: 2)
+        XCTAssertTrue(one == two, "layer norm / GELU differ between 1 and 2 workers")
+        // Against the scalar formula (Double), values only.
+        var rng = RNG(seed: 12)
+        let x = Tensor.randn([300, 131], using: &rng)
+        let g = Tensor.randn([131], using: &rng), b = Tensor.randn([131], using: &rng)
+        for r in stride(from: 0, to: 300, by: 37) {
+            let row = (0..<131).map { Double(x.data[r * 131 + $0]) }
+            let mu = row.reduce(0, +) / 131
+            let v = row.map { ($0 - mu) * ($0 - mu) }.reduce(0, +) / 131
+            for j in 0..<131 {
+                let ref = (row[j] - mu) / (v + 1e-5).squareRoot() * Double(g.data[j]) + Double(b.data[j])
+                XCTAssertEqual(Double(one[0][r * 131 + j]), ref, accuracy: 1e-4)
+            }
+        }
+    }
 }
