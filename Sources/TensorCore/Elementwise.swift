@@ -20,12 +20,19 @@ private func accumulateBroadcast(_ b: Tensor, _ g: UnsafeBufferPointer<Float>, r
                                  times other: UnsafeBufferPointer<Float>? = nil) {
     let n = b.count
     b.withGrad { gb in
-        for r in 0..<repeats {
-            let base = r * n
-            if let o = other {
-                for j in 0..<n { gb[j] += scale * g[base + j] * o[base + j] }
-            } else {
-                for j in 0..<n { gb[j] += scale * g[base + j] }
+        let d = gb.baseAddress!, gp = g.baseAddress!
+        if let o = other {
+            let op = o.baseAddress!
+            for r in 0..<repeats {
+                let base = r * n
+                for j in 0..<n { d[j] += scale * gp[base + j] * op[base + j] }
+            }
+        } else if scale == 1 {
+            addRows(gp, rows: repeats, width: n, into: d)
+        } else {
+            for r in 0..<repeats {
+                let base = r * n
+                for j in 0..<n { d[j] += scale * gp[base + j] }
             }
         }
     }
@@ -36,18 +43,19 @@ extension Tensor {
     public static func + (a: Tensor, b: Tensor) -> Tensor {
         let reps = broadcastRepeats(a, b, "add")
         let n = b.count
-        var y = a.data
-        b.data.withUnsafeBufferPointer { bb in
-            y.withUnsafeMutableBufferPointer { yy in
-                for r in 0..<reps { let base = r * n; for j in 0..<n { yy[base + j] += bb[j] } }
-            }
+        let y = uninitializedFloats(a.count) { yp in
+            a.data.withUnsafeBufferPointer { aa in b.data.withUnsafeBufferPointer { bb in
+                let ap = aa.baseAddress!, bp = bb.baseAddress!
+                for r in 0..<reps {
+                    let base = r * n
+                    for j in 0..<n { yp[base + j] = ap[base + j] + bp[j] }
+                }
+            } }
         }
         return Tensor(y, shape: a.shape, parents: [a, b]) { out in
             // da = dy ; db = sum over repeats of dy
-            out.grad.withUnsafeBufferPointer { g in
-                if a.requiresGrad { a.accumulate(g) }
-                if b.requiresGrad { accumulateBroadcast(b, g, repeats: reps) }
-            }
+            if a.requiresGrad { a.accumulate(out.grad) }
+            if b.requiresGrad { out.grad.withUnsafeBufferPointer { g in accumulateBroadcast(b, g, repeats: reps) } }
         }
     }
 

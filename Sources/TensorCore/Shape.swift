@@ -9,7 +9,7 @@ extension Tensor {
         }
         precondition(s.reduce(1, *) == count, "reshape \(shape) -> \(newShape)")
         let x = self
-        return Tensor(data, shape: s, parents: [x]) { out in out.grad.withUnsafeBufferPointer { x.accumulate($0) } }
+        return Tensor(data, shape: s, parents: [x]) { out in x.accumulate(out.grad) }
     }
 
     /// y[idx permuted] = x[idx]: output dimension d is input dimension perm[d].

@@ -83,7 +83,12 @@ public final class Tensor {
         }
     }
 
-    func accumulate(_ g: [Float]) { g.withUnsafeBufferPointer { accumulate($0) } }
+    /// Adds `g` into this tensor's gradient; on first use the array is shared, not copied (the
+    /// caller passes an output gradient that the reverse sweep releases right after the pullback).
+    func accumulate(_ g: [Float]) {
+        if grad.isEmpty { grad = g; return }
+        g.withUnsafeBufferPointer { accumulate($0) }
+    }
 
     /// Gives mutable access to the gradient buffer for pullbacks that can either accumulate or, on
     /// first use, write: `fresh` is true when the buffer was just allocated and its contents are
