@@ -46,7 +46,7 @@ let package = Package(
                 exclude: ["README.md"], swiftSettings: fast),
 
         .executableTarget(name: "sweep", dependencies: [
-            "Experiments", "SyntheticData", "Report",
+            "Experiments", "SyntheticData", "Report", "TensorCore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: fast),
         .executableTarget(name: "bench", dependencies: [

@@ -37,9 +37,8 @@ public final class Linear: Module {
         self.bias = bias ? makeConstantParameter([outputs], value: 0, name: name + ".bias") : nil
     }
     public func callAsFunction(_ x: Tensor) -> Tensor {
-        let y = x.matmul(weight)
-        if let b = bias { return y + b }
-        return y
+        if let b = bias { return x.linear(weight, bias: b) }
+        return x.matmul(weight)
     }
     public var namedParameters: [(String, Tensor)] {
         [(weight.name, weight)] + (bias.map { [($0.name, $0)] } ?? [])

@@ -44,162 +44,176 @@ extension Tensor {
         let scale = 1 / Float(dh).squareRoot()
         let off = tk - tq
         let bh = b * heads
-        // Probabilities kept for the pullback: prefix (BH, Tq, Tk), diagonal (BH, nd, Tq).
-        var p = [Float](repeating: 0, count: bh * tq * tk)
-        var pd = [Float](repeating: 0, count: bh * nd * tq)
-        var y = [Float](repeating: 0, count: b * tq * c)
-        let dks = diagonal.map { $0.k.data }, dvs = diagonal.map { $0.v.data }
+        var causal = false
+        if case .causal = mask { causal = true }
+        // Queries are processed in blocks of `rb` rows. Under a causal mask a block needs only the keys
+        // its last row sees (about half the work of the full square). Every product below has
+        // m * n * k <= rb * Tk * D, small enough that OpenBLAS runs it on the calling thread; the
+        // (batch, head) pairs are then split over the cores (each pair owns its output columns,
+        // so the split does not change any result).
+        let rb = max(8, min(32, 262_144 / max(1, tk * dh)))
+        /// Keys that some row of the block r0..<r1 may see.
+        func keysFor(_ r1: Int) -> Int { causal ? max(0, min(tk, r1 + off)) : tk }
+        /// Keys row i sees (the additive mask hides its entries itself).
+        func visibleFor(_ i: Int) -> Int { causal ? max(0, min(tk, i + off + 1)) : tk }
+        var additive: [Float] = []
+        if case .additive(let m) = mask { additive = m }
 
-        q.data.withUnsafeBufferPointer { qq in k.data.withUnsafeBufferPointer { kk in v.data.withUnsafeBufferPointer { vv in
+        // Probabilities kept for the pullback: prefix (BH, Tq, Tk), diagonal (BH, nd, Tq).
+        var p = [Float](unsafeUninitializedCapacity: bh * tq * tk) { _, n in n = bh * tq * tk }
+        var pd = [Float](repeating: 0, count: bh * nd * tq)
+        var y = [Float](unsafeUninitializedCapacity: b * tq * c) { _, n in n = b * tq * c }
+
+        Tensor.withDataPointers([q, k, v] + diagonal.map(\.k) + diagonal.map(\.v)) { src in
+        additive.withUnsafeBufferPointer { am in
         p.withUnsafeMutableBufferPointer { pp in pd.withUnsafeMutableBufferPointer { ppd in y.withUnsafeMutableBufferPointer { yy in
-            for bi in 0..<b { for h in 0..<heads {
-                let z = bi * heads + h
-                let qb = qq.baseAddress! + bi * tq * c + h * dh
-                let kb = kk.baseAddress! + bi * tk * c + h * dh
-                let vb = vv.baseAddress! + bi * tk * c + h * dh
-                let yb = yy.baseAddress! + bi * tq * c + h * dh
-                let sp = pp.baseAddress! + z * tq * tk
-                let sd = ppd.baseAddress! + z * nd * tq
-                // Scores S = Q K^T * scale  (Tq, Tk)
-                if tk > 0 {
-                    BLAS.gemm(transA: false, transB: true, m: tq, n: tk, k: dh, alpha: scale, a: qb, lda: c,
-                              b: kb, ldb: c, beta: 0, c: sp, ldc: tk)
-                }
-                for m in 0..<nd {
-                    dks[m].withUnsafeBufferPointer { dk in
-                        let kd = dk.baseAddress! + bi * tq * c + h * dh
-                        for i in 0..<tq {
-                            var s: Float = 0
-                            for j in 0..<dh { s += qb[i * c + j] * kd[i * c + j] }
-                            sd[m * tq + i] = s * scale
+            let qq = src[0], kk = src[1], vv = src[2]
+            let dks = Array(src[3..<(3 + nd)]), dvs = Array(src[(3 + nd)...])
+            let pBase = pp.baseAddress!, pdBase = ppd.baseAddress!, yBase = yy.baseAddress!
+            Parallel.forEach(bh) { range in
+                for z in range {
+                    let bi = z / heads, h = z % heads
+                    let qb = qq + bi * tq * c + h * dh
+                    let kb = kk + bi * tk * c + h * dh
+                    let vb = vv + bi * tk * c + h * dh
+                    let yb = yBase + bi * tq * c + h * dh
+                    let sp = pBase + z * tq * tk
+                    let sd = pdBase + z * nd * tq
+                    for r0 in stride(from: 0, to: tq, by: rb) {
+                        let r1 = min(tq, r0 + rb), nr = r1 - r0, kv = keysFor(r1)
+                        // Scores S = Q K^T * scale for rows r0..<r1, keys 0..<kv.
+                        if kv > 0 {
+                            BLAS.gemm(transA: false, transB: true, m: nr, n: kv, k: dh, alpha: scale, a: qb + r0 * c,
+                                      lda: c, b: kb, ldb: c, beta: 0, c: sp + r0 * tk, ldc: tk)
+                        }
+                        for m in 0..<nd {
+                            let kd = dks[m] + bi * tq * c + h * dh
+                            for i in r0..<r1 { sd[m * tq + i] = dot(qb + i * c, kd + i * c, dh) * scale }
+                        }
+                        // Mask + joint softmax per row.
+                        for i in r0..<r1 {
+                            let row = sp + i * tk
+                            let visible = visibleFor(i)
+                            if am.count > 0 { for j in 0..<tk { row[j] += am[i * tk + j] } }
+                            var mx = -Float.infinity
+                            for j in 0..<visible { mx = max(mx, row[j]) }
+                            for m in 0..<nd { mx = max(mx, sd[m * tq + i]) }
+                            if mx == -.infinity {  // sees nothing
+                                for j in 0..<tk { row[j] = 0 }
+                                for m in 0..<nd { sd[m * tq + i] = 0 }
+                                continue
+                            }
+                            var total = visible > 0 ? FastMath.expShiftSum(row, row, visible, shift: mx) : 0
+                            for j in visible..<tk { row[j] = 0 }
+                            for m in 0..<nd { let e = Foundation.exp(sd[m * tq + i] - mx); sd[m * tq + i] = e; total += e }
+                            let inv = 1 / total
+                            for j in 0..<visible { row[j] *= inv }
+                            for m in 0..<nd { sd[m * tq + i] *= inv }
+                        }
+                        // O = P V (+ diagonal terms)
+                        if kv > 0 {
+                            BLAS.gemm(transA: false, transB: false, m: nr, n: dh, k: kv, a: sp + r0 * tk, lda: tk,
+                                      b: vb, ldb: c, beta: 0, c: yb + r0 * c, ldc: c)
+                        } else {
+                            for i in r0..<r1 { (yb + i * c).update(repeating: 0, count: dh) }
+                        }
+                        for m in 0..<nd {
+                            let vd = dvs[m] + bi * tq * c + h * dh
+                            for i in r0..<r1 {
+                                let w = sd[m * tq + i]
+                                for j in 0..<dh { yb[i * c + j] += w * vd[i * c + j] }
+                            }
                         }
                     }
                 }
-                // Mask + joint softmax per row.
-                for i in 0..<tq {
-                    let row = sp + i * tk
-                    var visible = tk
-                    switch mask {
-                    case .none: break
-                    case .causal:
-                        visible = max(0, min(tk, i + off + 1))
-                        for j in visible..<tk { row[j] = -.infinity }
-                    case .additive(let am):
-                        for j in 0..<tk { row[j] += am[i * tk + j] }
-                    }
-                    var mx = -Float.infinity
-                    for j in 0..<visible { mx = max(mx, row[j]) }
-                    for m in 0..<nd { mx = max(mx, sd[m * tq + i]) }
-                    if mx == -.infinity {  // sees nothing
-                        for j in 0..<tk { row[j] = 0 }
-                        for m in 0..<nd { sd[m * tq + i] = 0 }
-                        continue
-                    }
-                    var total = visible > 0 ? FastMath.expShiftSum(row, row, visible, shift: mx) : 0
-                    for j in visible..<tk { row[j] = 0 }
-                    for m in 0..<nd { let e = Foundation.exp(sd[m * tq + i] - mx); sd[m * tq + i] = e; total += e }
-                    let inv = 1 / total
-                    for j in 0..<visible { row[j] *= inv }
-                    for m in 0..<nd { sd[m * tq + i] *= inv }
-                }
-                // O = P V (+ diagonal terms)
-                if tk > 0 {
-                    BLAS.gemm(transA: false, transB: false, m: tq, n: dh, k: tk, a: sp, lda: tk,
-                              b: vb, ldb: c, beta: 0, c: yb, ldc: c)
-                }
-                for m in 0..<nd {
-                    dvs[m].withUnsafeBufferPointer { dv in
-                        let vd = dv.baseAddress! + bi * tq * c + h * dh
-                        for i in 0..<tq {
-                            let w = sd[m * tq + i]
-                            for j in 0..<dh { yb[i * c + j] += w * vd[i * c + j] }
-                        }
-                    }
-                }
-            } }
-        } } } } } }
+            }
+        } } } } }
 
         let parents = [q, k, v] + diagonal.flatMap { [$0.k, $0.v] }
         return Tensor(y, shape: [b, tq, c], parents: parents) { out in
-            var dp = [Float](repeating: 0, count: tq * max(tk, 1))
-            var dpd = [Float](repeating: 0, count: nd * tq)
-            var gq = q.requiresGrad ? [] : [Float](repeating: 0, count: q.count)   // sink if q is constant
-            var gk = k.requiresGrad ? [] : [Float](repeating: 0, count: k.count)
-            var gv = v.requiresGrad ? [] : [Float](repeating: 0, count: v.count)
-            var gdk = diagonal.map { $0.k.requiresGrad ? [] : [Float](repeating: 0, count: q.count) }
-            var gdv = diagonal.map { $0.v.requiresGrad ? [] : [Float](repeating: 0, count: q.count) }
-            func withBuf<R>(_ t: Tensor, _ sink: inout [Float], _ body: (UnsafeMutablePointer<Float>) -> R) -> R {
-                if t.requiresGrad { return t.withGrad { body($0.baseAddress!) } }
-                return sink.withUnsafeMutableBufferPointer { body($0.baseAddress!) }
-            }
+            let inputs = [q, k, v] + diagonal.map(\.k) + diagonal.map(\.v)
             out.grad.withUnsafeBufferPointer { gg in
-            q.data.withUnsafeBufferPointer { qq in k.data.withUnsafeBufferPointer { kk in v.data.withUnsafeBufferPointer { vv in
             p.withUnsafeBufferPointer { pp in pd.withUnsafeBufferPointer { ppd in
-            dp.withUnsafeMutableBufferPointer { dpp in dpd.withUnsafeMutableBufferPointer { dppd in
-            withBuf(q, &gq) { dq in withBuf(k, &gk) { dk in withBuf(v, &gv) { dv in
-                for bi in 0..<b { for h in 0..<heads {
-                    let z = bi * heads + h
-                    let o = bi * tq * c + h * dh, ok = bi * tk * c + h * dh
-                    let qb = qq.baseAddress! + o, kb = kk.baseAddress! + ok, vb = vv.baseAddress! + ok
-                    let gy = gg.baseAddress! + o
-                    let sp = pp.baseAddress! + z * tq * tk, sd = ppd.baseAddress! + z * nd * tq
+            Tensor.withDataPointers(inputs) { src in
+            Tensor.withGradPointers(inputs) { dst in
+                let qq = src[0], kk = src[1], vv = src[2], dq = dst[0], dk = dst[1], dv = dst[2]
+                let dks = Array(src[3..<(3 + nd)]), dvs = Array(src[(3 + nd)...])
+                let gdk = Array(dst[3..<(3 + nd)]), gdv = Array(dst[(3 + nd)...])
+                let gBase = gg.baseAddress!, pBase = pp.baseAddress!, pdBase = ppd.baseAddress!
+                Parallel.forEach(bh) { range in
+                    // Scratch per worker: dP for one row block (rb, Tk), dPd (nd, Tq).
+                    var dpBuf = [Float](repeating: 0, count: rb * max(tk, 1))
+                    var dpdBuf = [Float](repeating: 0, count: max(nd * tq, 1))
+                    dpBuf.withUnsafeMutableBufferPointer { dpp in dpdBuf.withUnsafeMutableBufferPointer { dppd in
                     let dP = dpp.baseAddress!, dPd = dppd.baseAddress!
-                    // dP = dO V^T (Tq, Tk);  dV += P^T dO
-                    if tk > 0 {
-                        BLAS.gemm(transA: false, transB: true, m: tq, n: tk, k: dh, a: gy, lda: c, b: vb, ldb: c,
-                                  beta: 0, c: dP, ldc: tk)
-                        BLAS.gemm(transA: true, transB: false, m: tk, n: dh, k: tq, a: sp, lda: tk, b: gy, ldb: c,
-                                  beta: 1, c: dv + ok, ldc: c)
-                    }
-                    for m in 0..<nd {
-                        diagonal[m].v.data.withUnsafeBufferPointer { dvv in
-                            let vd = dvv.baseAddress! + o
-                            for i in 0..<tq {
-                                var s: Float = 0
-                                for j in 0..<dh { s += gy[i * c + j] * vd[i * c + j] }
-                                dPd[m * tq + i] = s
+                    for z in range {
+                        let bi = z / heads, h = z % heads
+                        let o = bi * tq * c + h * dh, ok = bi * tk * c + h * dh
+                        let qb = qq + o, kb = kk + ok, vb = vv + ok
+                        let gy = gBase + o
+                        let sp = pBase + z * tq * tk, sd = pdBase + z * nd * tq
+                        for r0 in stride(from: 0, to: tq, by: rb) {
+                            let r1 = min(tq, r0 + rb), nr = r1 - r0, kv = keysFor(r1)
+                            let pr = sp + r0 * tk
+                            // dP = dO V^T (rows r0..<r1, keys 0..<kv);  dV += P^T dO
+                            if kv > 0 {
+                                BLAS.gemm(transA: false, transB: true, m: nr, n: kv, k: dh, a: gy + r0 * c, lda: c,
+                                          b: vb, ldb: c, beta: 0, c: dP, ldc: tk)
+                                BLAS.gemm(transA: true, transB: false, m: kv, n: dh, k: nr, a: pr, lda: tk,
+                                          b: gy + r0 * c, ldb: c, beta: 1, c: dv + ok, ldc: c)
                             }
-                        }
-                        withBuf(diagonal[m].v, &gdv[m]) { gvd in
-                            for i in 0..<tq {
-                                let w = sd[m * tq + i]
-                                for j in 0..<dh { gvd[o + i * c + j] += w * gy[i * c + j] }
+                            for m in 0..<nd {
+                                let vd = dvs[m] + o, gvd = gdv[m] + o
+                                for i in r0..<r1 {
+                                    dPd[m * tq + i] = dot(gy + i * c, vd + i * c, dh)
+                                    let w = sd[m * tq + i]
+                                    for j in 0..<dh { gvd[i * c + j] += w * gy[i * c + j] }
+                                }
                             }
-                        }
-                    }
-                    // dS = P (dP - rowdot) * scale, in place in dP / dPd.
-                    for i in 0..<tq {
-                        var rd: Float = 0
-                        for j in 0..<tk { rd += sp[i * tk + j] * dP[i * tk + j] }
-                        for m in 0..<nd { rd += sd[m * tq + i] * dPd[m * tq + i] }
-                        for j in 0..<tk { dP[i * tk + j] = sp[i * tk + j] * (dP[i * tk + j] - rd) * scale }
-                        for m in 0..<nd { dPd[m * tq + i] = sd[m * tq + i] * (dPd[m * tq + i] - rd) * scale }
-                    }
-                    // dQ += dS K ; dK += dS^T Q
-                    if tk > 0 {
-                        BLAS.gemm(transA: false, transB: false, m: tq, n: dh, k: tk, a: dP, lda: tk, b: kb, ldb: c,
-                                  beta: 1, c: dq + o, ldc: c)
-                        BLAS.gemm(transA: true, transB: false, m: tk, n: dh, k: tq, a: dP, lda: tk, b: qb, ldb: c,
-                                  beta: 1, c: dk + ok, ldc: c)
-                    }
-                    for m in 0..<nd {
-                        diagonal[m].k.data.withUnsafeBufferPointer { dkk in
-                            let kd = dkk.baseAddress! + o
-                            for i in 0..<tq {
-                                let w = dPd[m * tq + i]
-                                for j in 0..<dh { dq[o + i * c + j] += w * kd[i * c + j] }
+                            // dS = P (dP - rowdot) * scale, in place in dP / dPd.
+                            for i in r0..<r1 {
+                                let prow = pr + (i - r0) * tk, drow = dP + (i - r0) * tk
+                                var rd = dot(prow, drow, kv)
+                                for m in 0..<nd { rd += sd[m * tq + i] * dPd[m * tq + i] }
+                                for j in 0..<kv { drow[j] = prow[j] * (drow[j] - rd) * scale }
+                                for m in 0..<nd { dPd[m * tq + i] = sd[m * tq + i] * (dPd[m * tq + i] - rd) * scale }
                             }
-                        }
-                        withBuf(diagonal[m].k, &gdk[m]) { gkd in
-                            for i in 0..<tq {
-                                let w = dPd[m * tq + i]
-                                for j in 0..<dh { gkd[o + i * c + j] += w * qb[i * c + j] }
+                            // dQ += dS K ; dK += dS^T Q
+                            if kv > 0 {
+                                BLAS.gemm(transA: false, transB: false, m: nr, n: dh, k: kv, a: dP, lda: tk, b: kb, ldb: c,
+                                          beta: 1, c: dq + o + r0 * c, ldc: c)
+                                BLAS.gemm(transA: true, transB: false, m: kv, n: dh, k: nr, a: dP, lda: tk,
+                                          b: qb + r0 * c, ldb: c, beta: 1, c: dk + ok, ldc: c)
+                            }
+                            for m in 0..<nd {
+                                let kd = dks[m] + o, gkd = gdk[m] + o
+                                for i in r0..<r1 {
+                                    let w = dPd[m * tq + i]
+                                    for j in 0..<dh { dq[o + i * c + j] += w * kd[i * c + j] }
+                                    for j in 0..<dh { gkd[i * c + j] += w * qb[i * c + j] }
+                                }
                             }
                         }
                     }
-                } }
-            } } }
-            } } } } } } } }
+                    } }
+                }
+            } } } }
+            }
         }
     }
+}
+
+/// sum_j a[j] b[j], eight lanes at a time (a fixed order: the same result on every call).
+@inline(__always)
+func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Float {
+    var acc = SIMD8<Float>(repeating: 0)
+    var j = 0
+    while j + 8 <= n {
+        acc += UnsafeRawPointer(a + j).loadUnaligned(as: SIMD8<Float>.self)
+            * UnsafeRawPointer(b + j).loadUnaligned(as: SIMD8<Float>.self)
+        j += 8
+    }
+    var s = acc.sum()
+    while j < n { s += a[j] * b[j]; j += 1 }
+    return s
 }

@@ -1,9 +1,15 @@
 import CBLAS
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Thin wrappers over OpenBLAS: C = alpha * op(A) op(B) + beta * C, row-major.
 public enum BLAS {
     /// Sets the number of threads OpenBLAS may use.
     public static func setThreads(_ n: Int) { openblas_set_num_threads(Int32(n)) }
+
+    /// The number of threads OpenBLAS may use.
+    public static var threads: Int { Int(openblas_get_num_threads()) }
 
     /// The kernel OpenBLAS chose for this CPU (e.g. "Haswell", "SkylakeX", "Zen").
     public static var coreName: String { String(cString: openblas_get_corename()) }
@@ -17,3 +23,98 @@ public enum BLAS {
                     Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
 }
+
+// MARK: - Kernel choice at process start
+
+extension BLAS {
+    /// Kernels without AVX2: what a DYNAMIC_ARCH OpenBLAS falls back to when it does not recognise a
+    /// newer CPU. On a CPU with AVX2 they leave most of the speed unused.
+    public static let preAVX2Cores: Set<String> = [
+        "Prescott", "Core2", "Penryn", "Dunnington", "Nehalem", "Atom", "Katmai", "Coppermine",
+        "Northwood", "Banias", "Athlon", "Opteron", "Opteron_SSE3", "Barcelona", "Bobcat",
+        "Sandybridge", "Bulldozer", "Piledriver", "Steamroller", "Excavator", "Nano", "Generic",
+    ]
+
+    /// Name of the environment variable that marks a process as already relaunched.
+    public static let relaunchMarker = "QSTAR_BLAS_RELAUNCHED"
+
+    /// The `OPENBLAS_CORETYPE` to relaunch with, or nil to keep the current kernel. Pure: the caller
+    /// passes the environment, the kernel OpenBLAS picked and the CPU flags.
+    ///   - never when OPENBLAS_CORETYPE is already set (the user's choice wins) or after a relaunch;
+    ///   - only when `coreName` is a pre-AVX2 fallback and the CPU can do better:
+    ///     avx512f -> "SkylakeX", avx2 -> "Haswell".
+    public static func kernelOverride(environment: [String: String], coreName: String,
+                                      cpuFlags: Set<String>) -> String? {
+        if environment["OPENBLAS_CORETYPE"] != nil || environment[relaunchMarker] != nil { return nil }
+        guard preAVX2Cores.contains(coreName) else { return nil }
+        if cpuFlags.contains("avx512f") { return "SkylakeX" }
+        if cpuFlags.contains("avx2") { return "Haswell" }
+        return nil
+    }
+
+    /// The `flags` of the first processor in /proc/cpuinfo (empty where there is none).
+    public static func cpuFlags(cpuinfo path: String = "/proc/cpuinfo") -> Set<String> {
+        guard let f = fopen(path, "r") else { return [] }
+        defer { fclose(f) }
+        var line: UnsafeMutablePointer<CChar>? = nil
+        var cap = 0
+        defer { free(line) }
+        while getline(&line, &cap, f) > 0 {
+            let s = String(cString: line!)
+            guard s.hasPrefix("flags") || s.hasPrefix("Features"), let colon = s.firstIndex(of: ":") else { continue }
+            return Set(s[s.index(after: colon)...].split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" })
+                .map(String.init))
+        }
+        return []
+    }
+
+    /// Call first thing in an executable's main. OpenBLAS reads OPENBLAS_CORETYPE in a library
+    /// constructor, before any Swift code runs, so a better kernel can only be chosen by starting
+    /// the process again: when `kernelOverride` says so, this sets OPENBLAS_CORETYPE (and a marker
+    /// against loops) and re-executes /proc/self/exe with the same arguments. Otherwise, or if the
+    /// exec fails, it returns and the process continues with the kernel it has. Returns the kernel it
+    /// would have relaunched with (only observable when the exec failed), else nil.
+    @discardableResult
+    public static func relaunchWithKernelIfNeeded() -> String? {
+        var env: [String: String] = [:]
+        for key in ["OPENBLAS_CORETYPE", relaunchMarker] {
+            if let v = getenv(key) { env[key] = String(cString: v) }
+        }
+        guard let kernel = kernelOverride(environment: env, coreName: coreName, cpuFlags: cpuFlags()) else {
+            return nil
+        }
+        setenv("OPENBLAS_CORETYPE", kernel, 0)  // 0: never overwrite a value set meanwhile
+        setenv(relaunchMarker, "1", 1)
+        execv("/proc/self/exe", CommandLine.unsafeArgv)
+        return kernel  // exec failed: carry on with the current kernel
+    }
+}
+
+// MARK: - Allocator settings for executables
+
+/// Process-level settings an executable may apply at start (the library itself never calls this).
+public enum ProcessTuning {
+    /// Keeps freed heap memory in the process instead of handing it back to the kernel after every
+    /// op: a training step allocates and frees the same few dozen multi-megabyte buffers each time,
+    /// and with glibc's defaults each of them is unmapped (or trimmed off the heap top) on free and
+    /// page-faulted back in, zero-filled by the kernel, on the next allocation. Returns whether
+    /// the settings were applied (glibc only).
+    @discardableResult
+    public static func keepFreedMemory() -> Bool {
+        #if canImport(Glibc)
+        // Blocks up to 256 MB come from the heap (not mmap), and the heap top is trimmed only when
+        // 512 MB are free there. Peak memory is unchanged; freed blocks are reused.
+        let a = glibcMallopt(-3 /* M_MMAP_THRESHOLD */, 256 << 20)
+        let b = glibcMallopt(-1 /* M_TRIM_THRESHOLD */, 512 << 20)
+        return a == 1 && b == 1
+        #else
+        return false
+        #endif
+    }
+}
+
+#if canImport(Glibc)
+/// glibc's `int mallopt(int param, int value)` (declared in <malloc.h>, which Glibc does not export).
+@_silgen_name("mallopt")
+private func glibcMallopt(_ param: Int32, _ value: Int32) -> Int32
+#endif

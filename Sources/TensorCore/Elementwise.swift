@@ -20,12 +20,19 @@ private func accumulateBroadcast(_ b: Tensor, _ g: UnsafeBufferPointer<Float>, r
                                  times other: UnsafeBufferPointer<Float>? = nil) {
     let n = b.count
     b.withGrad { gb in
-        for r in 0..<repeats {
-            let base = r * n
-            if let o = other {
-                for j in 0..<n { gb[j] += scale * g[base + j] * o[base + j] }
-            } else {
-                for j in 0..<n { gb[j] += scale * g[base + j] }
+        let d = gb.baseAddress!, gp = g.baseAddress!
+        if let o = other {
+            let op = o.baseAddress!
+            for r in 0..<repeats {
+                let base = r * n
+                for j in 0..<n { d[j] += scale * gp[base + j] * op[base + j] }
+            }
+        } else if scale == 1 {
+            addRows(gp, rows: repeats, width: n, into: d)
+        } else {
+            for r in 0..<repeats {
+                let base = r * n
+                for j in 0..<n { d[j] += scale * gp[base + j] }
             }
         }
     }
@@ -36,18 +43,19 @@ extension Tensor {
     public static func + (a: Tensor, b: Tensor) -> Tensor {
         let reps = broadcastRepeats(a, b, "add")
         let n = b.count
-        var y = a.data
-        b.data.withUnsafeBufferPointer { bb in
-            y.withUnsafeMutableBufferPointer { yy in
-                for r in 0..<reps { let base = r * n; for j in 0..<n { yy[base + j] += bb[j] } }
-            }
+        let y = uninitializedFloats(a.count) { yp in
+            a.data.withUnsafeBufferPointer { aa in b.data.withUnsafeBufferPointer { bb in
+                let ap = aa.baseAddress!, bp = bb.baseAddress!
+                for r in 0..<reps {
+                    let base = r * n
+                    for j in 0..<n { yp[base + j] = ap[base + j] + bp[j] }
+                }
+            } }
         }
         return Tensor(y, shape: a.shape, parents: [a, b]) { out in
             // da = dy ; db = sum over repeats of dy
-            out.grad.withUnsafeBufferPointer { g in
-                if a.requiresGrad { a.accumulate(g) }
-                if b.requiresGrad { accumulateBroadcast(b, g, repeats: reps) }
-            }
+            if a.requiresGrad { a.accumulate(out.grad) }
+            if b.requiresGrad { out.grad.withUnsafeBufferPointer { g in accumulateBroadcast(b, g, repeats: reps) } }
         }
     }
 
@@ -146,21 +154,37 @@ extension Tensor {
     /// dy/dx = 0.5 (1 + tanh u) + 0.5 x (1 - tanh^2 u) sqrt(2/pi) (1 + 3 * 0.044715 x^2).
     public func gelu() -> Tensor {
         let n = count
-        var y = [Float](repeating: 0, count: n)
-        var th = [Float](repeating: 0, count: n)  // tanh(u), kept for the pullback
+        var y = [Float](unsafeUninitializedCapacity: n) { _, c in c = n }
+        var th = [Float](unsafeUninitializedCapacity: n) { _, c in c = n }  // tanh(u), kept for the pullback
+        let workers = n >= 65_536 ? Parallel.width : 1
         data.withUnsafeBufferPointer { xx in
             y.withUnsafeMutableBufferPointer { yy in
                 th.withUnsafeMutableBufferPointer { tt in
-                    FastMath.geluForward(xx, yy, tt)
+                    // Chunks of whole 8-lane groups: each entry is computed the same way whatever the split.
+                    Parallel.forEach((n + 7) / 8, workers: workers) { r in
+                        let lo = r.lowerBound * 8, hi = min(n, r.upperBound * 8)
+                        FastMath.geluForward(UnsafeBufferPointer(rebasing: xx[lo..<hi]),
+                                             UnsafeMutableBufferPointer(rebasing: yy[lo..<hi]),
+                                             UnsafeMutableBufferPointer(rebasing: tt[lo..<hi]))
+                    }
                 }
             }
         }
         let x = self
         return Tensor(y, shape: shape, parents: [x]) { out in
-            x.withGrad { gx in
+            x.withGradFresh { gx, fresh in
                 out.grad.withUnsafeBufferPointer { g in
                     x.data.withUnsafeBufferPointer { xx in
-                        th.withUnsafeBufferPointer { tt in FastMath.geluBackward(xx, tt, g, gx) }
+                        th.withUnsafeBufferPointer { tt in
+                            Parallel.forEach((n + 7) / 8, workers: workers) { r in
+                                let lo = r.lowerBound * 8, hi = min(n, r.upperBound * 8)
+                                if fresh { (gx.baseAddress! + lo).update(repeating: 0, count: hi - lo) }
+                                FastMath.geluBackward(UnsafeBufferPointer(rebasing: xx[lo..<hi]),
+                                                      UnsafeBufferPointer(rebasing: tt[lo..<hi]),
+                                                      UnsafeBufferPointer(rebasing: g[lo..<hi]),
+                                                      UnsafeMutableBufferPointer(rebasing: gx[lo..<hi]))
+                            }
+                        }
                     }
                 }
             }

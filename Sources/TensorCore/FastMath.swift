@@ -9,7 +9,8 @@ public enum FastMath {
     /// 2^n by exponent bits. Relative error below 2e-7 on [-87, 88]; clamps outside.
     @inline(__always)
     public static func exp8(_ x: SIMD8<Float>) -> SIMD8<Float> {
-        let xc = x.clamped(lowerBound: SIMD8(repeating: -87.3), upperBound: SIMD8(repeating: 88.3))
+        let lo = SIMD8<Float>(repeating: -87.3), hi = SIMD8<Float>(repeating: 88.3)
+        let xc = x.replacing(with: lo, where: x .< lo).replacing(with: hi, where: x .> hi)
         // Round x/ln2 to the nearest integer with the 1.5 * 2^23 trick (vectorises everywhere).
         let magic = SIMD8<Float>(repeating: 12_582_912)
         let t = xc * 1.4426950408889634 + magic
@@ -61,10 +62,12 @@ public enum FastMath {
     /// gx += g * gelu'(x), given t = tanh(u(x)).
     public static func geluBackward(_ x: UnsafeBufferPointer<Float>, _ t: UnsafeBufferPointer<Float>,
                                     _ g: UnsafeBufferPointer<Float>, _ gx: UnsafeMutableBufferPointer<Float>) {
+        guard x.count > 0 else { return }
+        let xp = x.baseAddress!, tp = t.baseAddress!, gp = g.baseAddress!, gxp = gx.baseAddress!
         for i in 0..<x.count {
-            let v = x[i], th = t[i]
+            let v = xp[i], th = tp[i]
             let du = geluC * (1 + 3 * geluA * v * v)
-            gx[i] += g[i] * (0.5 * (1 + th) + 0.5 * v * (1 - th * th) * du)
+            gxp[i] += gp[i] * (0.5 * (1 + th) + 0.5 * v * (1 - th * th) * du)
         }
     }
 

@@ -12,19 +12,20 @@ extension Tensor {
         let m = a.count / k
         let n = transposeB ? b.shape[0] : b.shape[1]
         precondition((transposeB ? b.shape[1] : b.shape[0]) == k, "matmul: \(a.shape) x \(b.shape)\(transposeB ? "^T" : "")")
-        var y = [Float](repeating: 0, count: m * n)
-        a.data.withUnsafeBufferPointer { aa in b.data.withUnsafeBufferPointer { bb in y.withUnsafeMutableBufferPointer { yy in
-            BLAS.gemm(transA: false, transB: transposeB, m: m, n: n, k: k, a: aa.baseAddress!, lda: k,
-                      b: bb.baseAddress!, ldb: transposeB ? k : n, beta: 0, c: yy.baseAddress!, ldc: n)
-        } } }
+        let y = uninitializedFloats(m * n) { yp in
+            a.data.withUnsafeBufferPointer { aa in b.data.withUnsafeBufferPointer { bb in
+                BLAS.gemm(transA: false, transB: transposeB, m: m, n: n, k: k, a: aa.baseAddress!, lda: k,
+                          b: bb.baseAddress!, ldb: transposeB ? k : n, beta: 0, c: yp, ldc: n)
+            } }
+        }
         var s = a.shape; s[s.count - 1] = n
         return Tensor(y, shape: s, parents: [a, b]) { out in
             out.grad.withUnsafeBufferPointer { g in
                 if a.requiresGrad {
-                    a.withGrad { ga in b.data.withUnsafeBufferPointer { bb in
+                    a.withGradFresh { ga, fresh in b.data.withUnsafeBufferPointer { bb in
                         // (M, N) x (K, N)^T or (M, N) x (N, K)
                         BLAS.gemm(transA: false, transB: !transposeB, m: m, n: k, k: n, a: g.baseAddress!, lda: n,
-                                  b: bb.baseAddress!, ldb: transposeB ? k : n, beta: 1, c: ga.baseAddress!, ldc: k)
+                                  b: bb.baseAddress!, ldb: transposeB ? k : n, beta: fresh ? 0 : 1, c: ga.baseAddress!, ldc: k)
                     } }
                 }
                 if b.requiresGrad {
@@ -91,5 +92,56 @@ extension Tensor {
                 }
             }
         }
+    }
+}
+
+extension Tensor {
+    /// Affine map y = x @ w + bias for x (..., K), w (K, N), bias (N): one op instead of a matmul
+    /// and a broadcast add (the bias rows are written first, the product lands on them with beta 1).
+    ///   dx += dy @ w^T,  dw += x^T @ dy,  dbias += sum over rows of dy.
+    public func linear(_ w: Tensor, bias: Tensor) -> Tensor {
+        let x = self
+        precondition(w.rank == 2 && w.shape[0] == x.shape.last!, "linear: \(x.shape) x \(w.shape)")
+        let k = w.shape[0], n = w.shape[1], m = x.count / k
+        precondition(bias.count == n, "linear: bias has \(bias.count) values for width \(n)")
+        let y = uninitializedFloats(m * n) { yp in
+            bias.data.withUnsafeBufferPointer { bb in
+                for r in 0..<m { (yp + r * n).update(from: bb.baseAddress!, count: n) }
+            }
+            x.data.withUnsafeBufferPointer { xx in w.data.withUnsafeBufferPointer { ww in
+                BLAS.gemm(transA: false, transB: false, m: m, n: n, k: k, a: xx.baseAddress!, lda: k,
+                          b: ww.baseAddress!, ldb: n, beta: 1, c: yp, ldc: n)
+            } }
+        }
+        var s = x.shape; s[s.count - 1] = n
+        return Tensor(y, shape: s, parents: [x, w, bias]) { out in
+            out.grad.withUnsafeBufferPointer { g in
+                let gp = g.baseAddress!
+                if x.requiresGrad {
+                    x.withGradFresh { gx, fresh in w.data.withUnsafeBufferPointer { ww in  // (M, K) += dy (M, N) @ w^T
+                        BLAS.gemm(transA: false, transB: true, m: m, n: k, k: n, a: gp, lda: n,
+                                  b: ww.baseAddress!, ldb: n, beta: fresh ? 0 : 1, c: gx.baseAddress!, ldc: k)
+                    } }
+                }
+                if w.requiresGrad {
+                    w.withGrad { gw in x.data.withUnsafeBufferPointer { xx in  // (K, N) += x^T (K, M) @ dy (M, N)
+                        BLAS.gemm(transA: true, transB: false, m: k, n: n, k: m, a: xx.baseAddress!, lda: k,
+                                  b: gp, ldb: n, beta: 1, c: gw.baseAddress!, ldc: n)
+                    } }
+                }
+                if bias.requiresGrad {
+                    bias.withGrad { gb in addRows(gp, rows: m, width: n, into: gb.baseAddress!) }
+                }
+            }
+        }
+    }
+}
+
+/// dst[j] += sum_r src[r * width + j], rows in order (a fixed summation order).
+@inline(__always)
+func addRows(_ src: UnsafePointer<Float>, rows: Int, width: Int, into dst: UnsafeMutablePointer<Float>) {
+    for r in 0..<rows {
+        let s = src + r * width
+        for j in 0..<width { dst[j] += s[j] }
     }
 }

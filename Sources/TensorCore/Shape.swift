@@ -9,7 +9,7 @@ extension Tensor {
         }
         precondition(s.reduce(1, *) == count, "reshape \(shape) -> \(newShape)")
         let x = self
-        return Tensor(data, shape: s, parents: [x]) { out in out.grad.withUnsafeBufferPointer { x.accumulate($0) } }
+        return Tensor(data, shape: s, parents: [x]) { out in x.accumulate(out.grad) }
     }
 
     /// y[idx permuted] = x[idx]: output dimension d is input dimension perm[d].
@@ -51,12 +51,11 @@ extension Tensor {
         let (outer, n, inner) = axisSplit(axis)
         precondition(range.lowerBound >= 0 && range.upperBound <= n, "slice \(range) of axis \(axis) size \(n)")
         let m = range.count
-        var y = [Float](repeating: 0, count: outer * m * inner)
-        data.withUnsafeBufferPointer { xx in
-            y.withUnsafeMutableBufferPointer { yy in
+        let y = uninitializedFloats(outer * m * inner) { yp in
+            data.withUnsafeBufferPointer { xx in
                 for o in 0..<outer {
                     let src = (o * n + range.lowerBound) * inner, dst = o * m * inner
-                    for j in 0..<(m * inner) { yy[dst + j] = xx[src + j] }
+                    (yp + dst).update(from: xx.baseAddress! + src, count: m * inner)
                 }
             }
         }
@@ -64,9 +63,11 @@ extension Tensor {
         let x = self
         return Tensor(y, shape: s, parents: [x]) { out in
             x.withGrad { gx in out.grad.withUnsafeBufferPointer { g in
+                let gxp = gx.baseAddress!, gp = g.baseAddress!
                 for o in 0..<outer {
                     let src = (o * n + range.lowerBound) * inner, dst = o * m * inner
-                    for j in 0..<(m * inner) { gx[src + j] += g[dst + j] }
+                    let d = gxp + src, s = gp + dst
+                    for j in 0..<(m * inner) { d[j] += s[j] }
                 }
             } }
         }

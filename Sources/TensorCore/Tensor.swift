@@ -78,11 +78,29 @@ public final class Tensor {
     func accumulate(_ g: UnsafeBufferPointer<Float>) {
         if grad.isEmpty { grad = Array(g); return }
         grad.withUnsafeMutableBufferPointer { dst in
-            for i in 0..<dst.count { dst[i] += g[i] }
+            let d = dst.baseAddress!, s = g.baseAddress!
+            for i in 0..<dst.count { d[i] += s[i] }
         }
     }
 
-    func accumulate(_ g: [Float]) { g.withUnsafeBufferPointer { accumulate($0) } }
+    /// Adds `g` into this tensor's gradient; on first use the array is shared, not copied (the
+    /// caller passes an output gradient that the reverse sweep releases right after the pullback).
+    func accumulate(_ g: [Float]) {
+        if grad.isEmpty { grad = g; return }
+        g.withUnsafeBufferPointer { accumulate($0) }
+    }
+
+    /// Gives mutable access to the gradient buffer for pullbacks that can either accumulate or, on
+    /// first use, write: `fresh` is true when the buffer was just allocated and its contents are
+    /// undefined (the body must then overwrite every entry instead of adding to it).
+    @inline(__always)
+    func withGradFresh<R>(_ body: (UnsafeMutableBufferPointer<Float>, _ fresh: Bool) -> R) -> R {
+        if grad.isEmpty {
+            grad = [Float](unsafeUninitializedCapacity: data.count) { _, n in n = data.count }
+            return grad.withUnsafeMutableBufferPointer { body($0, true) }
+        }
+        return grad.withUnsafeMutableBufferPointer { body($0, false) }
+    }
 
     /// Gives mutable access to the gradient buffer (zero-filled on first use), for pullbacks that
     /// accumulate in place (e.g. BLAS with beta = 1).

@@ -1,3 +1,28 @@
-// Placeholder dispatcher until the LM benchmark lands.
-let args = Array(CommandLine.arguments.dropFirst())
-if args.first == "quietstar" { runQuietSTaRBench(Array(args.dropFirst())) } else { print("usage: bench quietstar [options]") }
+import Foundation
+import TensorCore
+
+// Benchmarks. Usage: bench <subcommand> [options]
+//   lm         one standard language-model training step (the reference: shared/bench/torch_lm_step.py)
+//   quietstar  one full Quiet-STaR training step at the sizes of the performance bar
+
+BLAS.relaunchWithKernelIfNeeded()
+ProcessTuning.keepFreedMemory()
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+let usage = """
+    usage: bench <subcommand> [options]
+      lm         [--threads N] [--layers N] [--d N] [--heads N] [--vocab N] [--ctx N] [--batch N]
+                 [--warmup N] [--steps N]      GPT training step: forward + backward + AdamW
+      quietstar  [--threads N] [--layers N] [--d N] [--heads N] [--vocab N] [--ctx N] [--batch N]
+                 [--r N] [--t N] [--ntrue N] [--warmup N] [--steps N]   Quiet-STaR training step
+    """
+
+switch arguments.first {
+case "lm":
+    runLMBench(Array(arguments.dropFirst()))
+case "quietstar":
+    runQuietSTaRBench(Array(arguments.dropFirst()))
+default:
+    FileHandle.standardError.write(Data((usage + "\n").utf8))
+    exit(arguments.isEmpty || arguments.first == "--help" || arguments.first == "-h" ? 0 : 2)
+}

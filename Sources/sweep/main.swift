@@ -1,4 +1,5 @@
 import ArgumentParser
+import TensorCore
 
 // `main.swift` is top-level code once the target has more than one file, so the command is
 // started explicitly instead of with `@main`.
@@ -11,5 +12,8 @@ struct Sweep: ParsableCommand {
         defaultSubcommand: RunCommand.self)
 }
 
-BLASKernel.ensureSelected()
+// OpenBLAS kernel (only when it fell back to a generic one and OPENBLAS_CORETYPE is unset) and an
+// allocator that keeps freed blocks: both must happen before any work.
+BLAS.relaunchWithKernelIfNeeded()
+ProcessTuning.keepFreedMemory()
 Sweep.main()

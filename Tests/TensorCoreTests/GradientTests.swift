@@ -78,6 +78,8 @@ final class GradientTests: XCTestCase {
         let a = param([2, 3, 4]), b = param([4, 5]), bt = param([5, 4])
         assertGrad([a, b]) { a.matmul(b) }
         assertGrad([a, bt]) { a.matmul(bt, transposeB: true) }
+        let bias = param([5], name: "bias")
+        assertGrad([a, b, bias]) { a.linear(b, bias: bias) }
         let x = param([3, 2, 4]), y = param([3, 4, 5]), xt = param([3, 4, 2]), yt = param([3, 5, 4])
         assertGrad([x, y]) { x.bmm(y) }
         assertGrad([xt, y]) { xt.bmm(y, transposeA: true) }

@@ -1,0 +1,182 @@
+import XCTest
+import Foundation
+@testable import TensorCore
+
+/// Fast kernels against simple twins, at sizes that exercise every code path (several row blocks,
+/// a key/value cache offset, diagonal steps, parallel splits), and bit-identity across thread counts.
+final class KernelTwinTests: XCTestCase {
+    /// Plain triple-loop attention (per batch, head, query), values only, in Double.
+    func referenceAttention(q: [Float], k: [Float], v: [Float], diag: [([Float], [Float])], b: Int, tq: Int, tk: Int,
+                            c: Int, heads: Int, causal: Bool) -> [Float] {
+        let dh = c / heads, off = tk - tq
+        var y = [Float](repeating: 0, count: b * tq * c)
+        for bi in 0..<b { for h in 0..<heads { for i in 0..<tq {
+            var s: [Double] = [], vals: [[Double]] = []
+            let qi = (0..<dh).map { Double(q[(bi * tq + i) * c + h * dh + $0]) }
+            let visible = causal ? max(0, min(tk, i + off + 1)) : tk
+            for j in 0..<visible {
+                s.append(zip(qi, (0..<dh).map { Double(k[(bi * tk + j) * c + h * dh + $0]) }).map(*).reduce(0, +))
+                vals.append((0..<dh).map { Double(v[(bi * tk + j) * c + h * dh + $0]) })
+            }
+            for (kd, vd) in diag {
+                s.append(zip(qi, (0..<dh).map { Double(kd[(bi * tq + i) * c + h * dh + $0]) }).map(*).reduce(0, +))
+                vals.append((0..<dh).map { Double(vd[(bi * tq + i) * c + h * dh + $0]) })
+            }
+            if s.isEmpty { continue }
+            let sc = s.map { $0 / Double(dh).squareRoot() }
+            let mx = sc.max()!
+            let e = sc.map { Foundation.exp($0 - mx) }
+            let tot = e.reduce(0, +)
+            for d in 0..<dh {
+                var acc = 0.0
+                for (w, val) in zip(e, vals) { acc += w / tot * val[d] }
+                y[(bi * tq + i) * c + h * dh + d] = Float(acc)
+            }
+        } } }
+        return y
+    }
+
+    func testBlockedAttentionMatchesReference() {
+        var rng = RNG(seed: 3)
+        // Tq 75 (three row blocks and a ragged end), a cache of 5 earlier keys, 2 diagonal steps.
+        for (tq, tk, nd, causal) in [(75, 80, 0, true), (75, 80, 2, true), (40, 40, 1, false), (9, 4, 0, true)] {
+            let b = 2, c = 16, heads = 2
+            let q = Tensor.randn([b, tq, c], using: &rng), k = Tensor.randn([b, tk, c], using: &rng)
+            let v = Tensor.randn([b, tk, c], using: &rng)
+            let diag = (0..<nd).map { _ in DiagonalKV(k: Tensor.randn([b, tq, c], using: &rng), v: Tensor.randn([b, tq, c], using: &rng)) }
+            let y = Tensor.attention(q: q, k: k, v: v, heads: heads, mask: causal ? .causal : .none, diagonal: diag)
+            let ref = referenceAttention(q: q.data, k: k.data, v: v.data, diag: diag.map { ($0.k.data, $0.v.data) },
+                                         b: b, tq: tq, tk: tk, c: c, heads: heads, causal: causal)
+            for (a, r) in zip(y.data, ref) { XCTAssertEqual(a, r, accuracy: 1e-4, "tq \(tq) tk \(tk) nd \(nd)") }
+        }
+    }
+
+    /// Gradients of the blocked kernel (many row blocks) against the dense mask through primitives.
+    func testBlockedAttentionGradientsMatchDenseMask() {
+        var rng = RNG(seed: 4)
+        let b = 1, tq = 70, tk = 73, c = 8, heads = 2, dh = c / heads, off = tk - tq
+        let q = Tensor.randn([b, tq, c], using: &rng, requiresGrad: true)
+        let k = Tensor.randn([b, tk, c], using: &rng, requiresGrad: true)
+        let v = Tensor.randn([b, tk, c], using: &rng, requiresGrad: true)
+        let proj = Tensor.randn([b, tq, c], using: &rng)
+        (Tensor.attention(q: q, k: k, v: v, heads: heads, mask: .causal) * proj).sum().backward()
+        let fast = [q.grad, k.grad, v.grad]
+        for t in [q, k, v] { t.zeroGrad() }
+        var m = [Float](repeating: -.infinity, count: tq * tk)
+        for i in 0..<tq { for j in 0...(i + off) { m[i * tk + j] = 0 } }
+        var outs: [Tensor] = []
+        for h in 0..<heads {
+            let qh = q.slice(axis: 2, h * dh..<(h + 1) * dh).reshaped([tq, dh])
+            let kh = k.slice(axis: 2, h * dh..<(h + 1) * dh).reshaped([tk, dh])
+            let vh = v.slice(axis: 2, h * dh..<(h + 1) * dh).reshaped([tk, dh])
+            let s = qh.matmul(kh, transposeB: true) * (1 / Float(dh).squareRoot()) + Tensor(m, shape: [tq, tk])
+            outs.append(s.softmax().matmul(vh).reshaped([b, tq, dh]))
+        }
+        (Tensor.concat(outs, axis: 2) * proj).sum().backward()
+        for (f, r) in zip(fast, [q.grad, k.grad, v.grad]) {
+            XCTAssertEqual(f.count, r.count)
+            for (a, e) in zip(f, r) { XCTAssertEqual(a, e, accuracy: 1e-4) }
+        }
+    }
+
+    /// The (batch, head) split of attention never changes a bit: 1 worker and 2 workers give identical
+    /// values and gradients. (OpenBLAS itself may round differently with a different thread count, so
+    /// the products here are below its threading threshold, and the whole-model check repeats one count.)
+    func testAttentionIdenticalAcrossThreadCounts() {
+        func run(threads: Int) -> [[Float]] {
+            let saved = BLAS.threads
+            BLAS.setThreads(threads)
+            defer { BLAS.setThreads(saved) }
+            var rng = RNG(seed: 9)
+            let q = Tensor.randn([4, 50, 32], using: &rng, requiresGrad: true)
+            let k = Tensor.randn([4, 50, 32], using: &rng, requiresGrad: true)
+            let v = Tensor.randn([4, 50, 32], using: &rng, requiresGrad: true)
+            let kd = Tensor.randn([4, 50, 32], using: &rng, requiresGrad: true)
+            let vd = Tensor.randn([4, 50, 32], using: &rng, requiresGrad: true)
+            let proj = Tensor.randn([4, 50, 32], using: &rng)
+            let y = Tensor.attention(q: q, k: k, v: v, heads: 4, mask: .causal, diagonal: [DiagonalKV(k: kd, v: vd)])
+            (y * proj).sum().backward()
+            return [y.data, q.grad, k.grad, v.grad, kd.grad, vd.grad]
+        }
+        XCTAssertTrue(run(threads: 1) == run(threads: 2), "attention differs between 1 and 2 workers")
+    }
+
+    /// A small model-shaped computation, twice with 2 threads: bit-identical.
+    func testRepeatedRunsBitIdentical() {
+        func run() -> [[Float]] {
+            let saved = BLAS.threads
+            BLAS.setThreads(2)
+            defer { BLAS.setThreads(saved) }
+            var rng = RNG(seed: 9)
+            let x = Tensor.randn([4, 50, 32], using: &rng, requiresGrad: true)
+            let w = Tensor.randn([32, 96], std: 0.2, using: &rng, requiresGrad: true)
+            let bias = Tensor.randn([96], using: &rng, requiresGrad: true)
+            let g = Tensor.randn([32], using: &rng, requiresGrad: true), be = Tensor.randn([32], using: &rng, requiresGrad: true)
+            let h = x.layerNorm(gamma: g, beta: be)
+            let a = h.linear(w, bias: bias)
+            let y = Tensor.attention(q: a.slice(axis: 2, 0..<32), k: a.slice(axis: 2, 32..<64),
+                                     v: a.slice(axis: 2, 64..<96), heads: 4, mask: .causal)
+            let out = (x + y).gelu()
+            let loss = out.reshaped([200, 32]).crossEntropy(targets: (0..<200).map { $0 % 32 })
+            loss.backward()
+            return [loss.data, x.grad, w.grad, bias.grad, g.grad, be.grad]
+        }
+        let first = run()
+        for _ in 0..<3 { XCTAssertTrue(run() == first, "a repeated run differs") }
+    }
+}
+
+extension KernelTwinTests {
+    /// The fused affine op against matmul + broadcast add: values and gradients.
+    func testLinearMatchesMatmulPlusBias() {
+        var rng = RNG(seed: 11)
+        let x = Tensor.randn([3, 5, 7], using: &rng, requiresGrad: true)
+        let w = Tensor.randn([7, 6], using: &rng, requiresGrad: true), b = Tensor.randn([6], using: &rng, requiresGrad: true)
+        let proj = Tensor.randn([3, 5, 6], using: &rng)
+        let y1 = x.linear(w, bias: b)
+        (y1 * proj).sum().backward()
+        let g1 = [x.grad, w.grad, b.grad]
+        for t in [x, w, b] { t.zeroGrad() }
+        let y2 = x.matmul(w) + b
+        (y2 * proj).sum().backward()
+        XCTAssertEqual(y1.shape, y2.shape)
+        for (a, e) in zip(y1.data, y2.data) { XCTAssertEqual(a, e, accuracy: 1e-5) }
+        for (ga, gb) in zip(g1, [x.grad, w.grad, b.grad]) {
+            XCTAssertEqual(ga.count, gb.count)
+            for (a, e) in zip(ga, gb) { XCTAssertEqual(a, e, accuracy: 1e-4) }
+        }
+    }
+
+    /// Layer norm and GELU split rows / lanes over the cores above a size threshold: 1 and 2 workers
+    /// give identical values and gradients, and match the serial formulas.
+    func testRowParallelOpsIdenticalAcrossThreadCounts() {
+        func run(threads: Int) -> [[Float]] {
+            let saved = BLAS.threads
+            BLAS.setThreads(threads)
+            defer { BLAS.setThreads(saved) }
+            var rng = RNG(seed: 12)
+            let x = Tensor.randn([300, 131], using: &rng, requiresGrad: true)  // above both thresholds, ragged
+            let g = Tensor.randn([131], using: &rng, requiresGrad: true), b = Tensor.randn([131], using: &rng, requiresGrad: true)
+            let h = x.layerNorm(gamma: g, beta: b)
+            let y = (h * Float(3)).gelu()
+            let proj = Tensor.randn(y.shape, using: &rng)
+            (y * proj).sum().backward()
+            return [h.data, y.data, x.grad, g.grad, b.grad]
+        }
+        let one = run(threads: 1), two = run(threads: 2)
+        XCTAssertTrue(one == two, "layer norm / GELU differ between 1 and 2 workers")
+        // Against the scalar formula (Double), values only.
+        var rng = RNG(seed: 12)
+        let x = Tensor.randn([300, 131], using: &rng)
+        let g = Tensor.randn([131], using: &rng), b = Tensor.randn([131], using: &rng)
+        for r in stride(from: 0, to: 300, by: 37) {
+            let row = (0..<131).map { Double(x.data[r * 131 + $0]) }
+            let mu = row.reduce(0, +) / 131
+            let v = row.map { ($0 - mu) * ($0 - mu) }.reduce(0, +) / 131
+            for j in 0..<131 {
+                let ref = (row[j] - mu) / (v + 1e-5).squareRoot() * Double(g.data[j]) + Double(b.data[j])
+                XCTAssertEqual(Double(one[0][r * 131 + j]), ref, accuracy: 1e-4)
+            }
+        }
+    }
+}
