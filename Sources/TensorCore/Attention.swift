@@ -121,7 +121,7 @@ extension Tensor {
                             let vd = dvs[m] + bi * tq * c + h * dh
                             for i in r0..<r1 {
                                 let w = sd[m * tq + i]
-                                for j in 0..<dh { yb[i * c + j] += w * vd[i * c + j] }
+                                axpy(yb + i * c, w, vd + i * c, dh)
                             }
                         }
                     }
@@ -167,7 +167,7 @@ extension Tensor {
                                 for i in r0..<r1 {
                                     dPd[m * tq + i] = dot(gy + i * c, vd + i * c, dh)
                                     let w = sd[m * tq + i]
-                                    for j in 0..<dh { gvd[i * c + j] += w * gy[i * c + j] }
+                                    axpy(gvd + i * c, w, gy + i * c, dh)
                                 }
                             }
                             // dS = P (dP - rowdot) * scale, in place in dP / dPd.
@@ -189,8 +189,8 @@ extension Tensor {
                                 let kd = dks[m] + o, gkd = gdk[m] + o
                                 for i in r0..<r1 {
                                     let w = dPd[m * tq + i]
-                                    for j in 0..<dh { dq[o + i * c + j] += w * kd[i * c + j] }
-                                    for j in 0..<dh { gkd[i * c + j] += w * qb[i * c + j] }
+                                    axpy(dq + o + i * c, w, kd + i * c, dh)
+                                    axpy(gkd + i * c, w, qb + i * c, dh)
                                 }
                             }
                         }
@@ -216,4 +216,19 @@ func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Floa
     var s = acc.sum()
     while j < n { s += a[j] * b[j]; j += 1 }
     return s
+}
+
+/// y[j] += a x[j] for j < n, eight lanes at a time (the compiler cannot vectorise the plain loop:
+/// it must assume y and x may overlap).
+@inline(__always)
+func axpy(_ y: UnsafeMutablePointer<Float>, _ a: Float, _ x: UnsafePointer<Float>, _ n: Int) {
+    let av = SIMD8<Float>(repeating: a)
+    var j = 0
+    while j + 8 <= n {
+        let yv = UnsafeRawPointer(y + j).loadUnaligned(as: SIMD8<Float>.self)
+        let xv = UnsafeRawPointer(x + j).loadUnaligned(as: SIMD8<Float>.self)
+        UnsafeMutableRawPointer(y + j).storeBytes(of: yv + av * xv, as: SIMD8<Float>.self)
+        j += 8
+    }
+    while j < n { y[j] += a * x[j]; j += 1 }
 }
