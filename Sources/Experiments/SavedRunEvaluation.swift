@@ -43,28 +43,26 @@ public struct SavedRunEvaluation: Sendable {
     /// A table: per set and per task mean, soft score and exact match with thoughts, without, and
     /// the difference; then maj@k when computed.
     public func table() -> String {
-        func f(_ x: Double) -> String { String(format: "%6.3f", x) }
+        func f(_ x: Double) -> String { String(format: "%7.3f", x) }
         func d(_ x: Double) -> String { String(format: "%+7.3f", x) }
         func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
+        func cells(_ t: Double, _ b: Double) -> String { "  " + f(t) + " " + f(b) + " " + d(t - b) }
         let width = max(16, withThoughts.sets.map(\.name.count).max() ?? 0)
-        var lines = ["\(run): \(itemsPerSet) items per set; soft = p(answer) over the valid answers, exact = argmax",
-                     pad("set", width) + "   diff    soft  soft0     Δsoft   exact exact0    Δexact",
-                     pad("", width) + "        (thought) (base)           (thought) (base)"]
+        var lines = ["\(run): \(itemsPerSet) items per set; soft = p(answer) renormalised over the valid answers, "
+                     + "exact = argmax is the answer; thought = mixed prediction, base = no thought",
+                     pad("", width) + "      " + "  -------- soft ---------" + "  -------- exact --------",
+                     pad("set", width) + "  diff" + "  thought    base       Δ" + "  thought    base       Δ"]
         for ((s, b), level) in zip(zip(withThoughts.sets, withoutThoughts.sets), difficulties) {
-            let diff = String(level)
-            lines.append(pad(s.name, width) + "  " + pad(diff, 4) + "  " + f(s.soft) + " " + f(b.soft) + "  " + d(s.soft - b.soft)
-                         + "  " + f(s.exact) + " " + f(b.exact) + "  " + d(s.exact - b.exact))
+            lines.append(pad(s.name, width) + String(format: "  %4d", level) + cells(s.soft, b.soft) + cells(s.exact, b.exact))
         }
         for (task, name) in [(EvalTask.gsm, "gsm (mean)"), (.csqa, "csqa (mean)")] {
-            let ss = withThoughts.mean(task, \.soft), bs = withoutThoughts.mean(task, \.soft)
-            let se = withThoughts.mean(task, \.exact), be = withoutThoughts.mean(task, \.exact)
-            lines.append(pad(name, width) + "        " + f(ss) + " " + f(bs) + "  " + d(ss - bs)
-                         + "  " + f(se) + " " + f(be) + "  " + d(se - be))
+            lines.append(pad(name, width) + "      " + cells(withThoughts.mean(task, \.soft), withoutThoughts.mean(task, \.soft))
+                         + cells(withThoughts.mean(task, \.exact), withoutThoughts.mean(task, \.exact)))
         }
         if let c = cot {
             lines.append("")
             lines.append("chain-of-thought maj@k on \(c.answers.count) GSM items (prompt + steps:)")
-            lines.append("k          " + c.k.map { String(format: "%6d", $0) }.joined())
+            lines.append("k          " + c.k.map { String(format: "%7d", $0) }.joined())
             lines.append("thoughts   " + c.accuracy.map(f).joined())
             lines.append("base       " + c.accuracyBase.map(f).joined())
         }

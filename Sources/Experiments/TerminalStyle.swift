@@ -1,14 +1,14 @@
 import Foundation
 
 /// ANSI styling for terminal output, or none. Colour is used when standard output is a terminal
-/// and the `NO_COLOR` environment variable is unset (https://no-color.org).
+/// and the `NO_COLOR` environment variable is unset or empty (https://no-color.org).
 public struct TerminalStyle: Sendable {
     public let colour: Bool
     public init(colour: Bool) { self.colour = colour }
 
     /// The style for standard output of this process.
     public static func standardOutput(environment: [String: String] = ProcessInfo.processInfo.environment) -> TerminalStyle {
-        TerminalStyle(colour: isatty(STDOUT_FILENO) == 1 && environment["NO_COLOR"] == nil)
+        TerminalStyle(colour: isatty(STDOUT_FILENO) == 1 && (environment["NO_COLOR"] ?? "").isEmpty)
     }
 
     func wrap(_ s: String, _ code: String) -> String { colour ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s }

@@ -9,7 +9,7 @@ struct GenerateCommand: ParsableCommand {
         discussion: "Greedy unless --temperature is given. The two characters \\n in the prompt stand for a newline.")
 
     @Argument(help: ArgumentHelp("Run: a path to its .ckpt/.h5/.json, <experiment>/<id>, or a run id.", valueName: "run")) var reference: String
-    @Argument(help: "Prompt in the run's vocabulary, e.g. \"Q: bob has 3 apples . how many apples does bob have ?\\nA:\".")
+    @Argument(help: "Prompt in the run's vocabulary, e.g. \"Q: bob has 3 . how many does bob have ?\\nA:\".")
     var prompt: String
     @Option(help: "Results folder searched for run ids.") var results: String = "results"
     @Option(help: "Tokens to generate at most.") var maxTokens: Int = 24

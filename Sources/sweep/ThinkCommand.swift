@@ -15,7 +15,7 @@ struct ThinkCommand: ParsableCommand {
             """)
 
     @Argument(help: ArgumentHelp("Run: a path to its .ckpt/.h5/.json, <experiment>/<id>, or a run id.", valueName: "run")) var reference: String
-    @Argument(help: "Text in the run's vocabulary, e.g. \"Q: bob has 3 apples .\".") var text: String
+    @Argument(help: "Text in the run's vocabulary, e.g. \"Q: bob has 3 . ann has 2 more than bob .\".") var text: String
     @Option(help: "Results folder searched for run ids.") var results: String = "results"
     @Flag(help: "Print JSON instead of the table.") var json = false
     @Option(help: "Seed of sampled thoughts.") var seed: UInt64 = 0
