@@ -117,6 +117,12 @@ final class TrainedRunTests: XCTestCase {
         m = message { _ = try TrainedRun.load(id, results: other) }
         XCTAssertTrue(m.contains("ambiguous") && m.contains("a/\(id)") && m.contains("b/\(id)"), m)
         XCTAssertNoThrow(try TrainedRun.load("b/\(id)", results: other))
+        // Without the .json the log's config attribute serves.
+        try FileManager.default.createDirectory(atPath: "\(other)/c", withIntermediateDirectories: true)
+        for ext in ["ckpt", "h5"] {
+            try FileManager.default.copyItem(atPath: "\(TrainedRunFixture.directory)/\(id).\(ext)", toPath: "\(other)/c/\(id).\(ext)")
+        }
+        XCTAssertEqual(try TrainedRun.load("c/\(id)", results: other).experiment, try TrainedRun.load(id, results: results).experiment)
 
         // Unreadable checkpoint; missing checkpoint.
         try Data("not a checkpoint".utf8).write(to: URL(fileURLWithPath: "\(other)/a/\(id).ckpt"))
