@@ -100,5 +100,18 @@ public struct EvalSpec: Codable, Equatable, Sendable {
     public var tokenBatches: Int = 2
     /// Sample thoughts logged at the end.
     public var thoughtSamples: Int = 8
+    /// Chain-of-thought majority vote at the end of the run (off unless `cot.items > 0`).
+    public var cot = CoTSpec()
+    public init() {}
+}
+
+/// Chain-of-thought maj@k at the end of a run (paper Figure 5; `CoTEvaluation`): `items` GSM
+/// evaluation items (round-robin over the GSM sets), `samples` continuations each at
+/// `temperature`, at most `maxTokens` tokens. `items = 0` (the default) turns it off.
+public struct CoTSpec: Codable, Equatable, Sendable {
+    public var items: Int = 0
+    public var samples: Int = 8
+    public var maxTokens: Int = 24
+    public var temperature: Float = 0.9
     public init() {}
 }

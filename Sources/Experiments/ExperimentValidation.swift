@@ -71,6 +71,10 @@ extension Experiment {
         try int("eval.seed", eval.seed, 0...Int.max)
         try int("eval.tokenBatches", eval.tokenBatches, 0...1000)
         try int("eval.thoughtSamples", eval.thoughtSamples, 0...1000)
+        try int("eval.cot.items", eval.cot.items, 0...100_000)
+        try int("eval.cot.samples", eval.cot.samples, 1...64)
+        try int("eval.cot.maxTokens", eval.cot.maxTokens, 1...1024)
+        try positive("eval.cot.temperature", eval.cot.temperature)
 
         do { try quietstar.validate() } catch let e as QuietSTaRConfigError {
             throw fail("quietstar.\(e.field)", e.value, e.allowed)

@@ -11,8 +11,8 @@ import Transformer
 ///
 /// Files in `<results>/<experiment>/`: `<id>.json` (resolved experiment), `<id>.h5` (the log,
 /// rewritten whole at every evaluation; status `running`, then `complete` or
-/// `failed: <why> at step N`), `<id>.ckpt` (final QuietSTaRModel parameters, written before the
-/// log's status turns `complete`). Everything is a function of the experiment: a restarted run
+/// `failed: <why> at step N`; `/cot/*` when `eval.cot.items > 0`), `<id>.ckpt` (final
+/// QuietSTaRModel parameters, written before the log's status turns `complete`). Everything is a function of the experiment: a restarted run
 /// reproduces the same files (except `/train/seconds`).
 public struct Run {
     public let plan: String
@@ -95,6 +95,11 @@ public struct Run {
         record.extra["tokens"] = try TokenAnalysis.tokens(model, experiment: e, vocabulary: vocabulary)
         record.extra["thoughts"] = TokenAnalysis.thoughts(model, evaluator: evaluator, vocabulary: vocabulary,
                                                           count: e.eval.thoughtSamples, seed: UInt64(e.eval.seed))
+        if e.eval.cot.items > 0 {
+            progress.line("\(spec.id): chain-of-thought maj@\(e.eval.cot.samples) on \(e.eval.cot.items) GSM items")
+            let cot = CoTEvaluation(spec: e.eval.cot, evaluator: evaluator, vocabulary: vocabulary)
+            record.extra["cot"] = cot.evaluate(model).columns
+        }
         try Checkpoint.save(model.namedParameters, to: checkpointPath)
         record.attributes["status"] = .string("complete")
         try record.write(to: logPath)

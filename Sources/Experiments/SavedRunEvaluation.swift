@@ -1,0 +1,71 @@
+import Foundation
+import QuietSTaR
+import SyntheticData
+
+/// A saved model re-evaluated on the held-out sets (`sweep eval`): the `Evaluator` of the run
+/// (same items, same seeds) with thoughts, and on the base logits of the same model (a
+/// `.noThought` copy, `baseOnly()`). With the run's own `eval.itemsPerSet` the "with thoughts"
+/// numbers are the run's last `/eval` row.
+public struct SavedRunEvaluation: Sendable {
+    public let run: String
+    public let itemsPerSet: Int
+    /// Difficulty of each set (k for GSM, the level for CSQA), in the order of the results' sets.
+    public let difficulties: [Int]
+    public let withThoughts: Evaluator.Result
+    public let withoutThoughts: Evaluator.Result
+    /// Chain-of-thought maj@k, when asked for.
+    public let cot: CoTEvaluation.Result?
+
+    /// - items: items per set (nil: the run's `eval.itemsPerSet`; the first n items of each set).
+    /// - cotItems: GSM items for chain-of-thought maj@k (nil or 0: none), with the run's `eval.cot`.
+    public static func evaluate(_ run: TrainedRun, items: Int? = nil, cotItems: Int? = nil) throws -> SavedRunEvaluation {
+        var e = run.experiment
+        if let n = items {
+            guard (1...100_000).contains(n) else { throw TrainedRunError("--items must be in 1 ... 100000 (got \(n))") }
+            e.eval.itemsPerSet = n
+            e.data.eval.itemsPerSet = n
+        }
+        let vocabulary = try Vocabulary(config: e.data)
+        let evaluator = Evaluator(experiment: e, vocabulary: vocabulary)
+        let with = evaluator.evaluate(run.model, pad: vocabulary.pad)
+        let without = evaluator.evaluate(run.model.baseOnly(), pad: vocabulary.pad)
+        var cot: CoTEvaluation.Result? = nil
+        if let c = cotItems, c > 0 {
+            var spec = e.eval.cot
+            spec.items = c
+            cot = CoTEvaluation(spec: spec, evaluator: evaluator, vocabulary: vocabulary).evaluate(run.model)
+        }
+        return SavedRunEvaluation(run: run.name, itemsPerSet: e.eval.itemsPerSet,
+                                  difficulties: evaluator.sets.map(\.difficulty), withThoughts: with,
+                                  withoutThoughts: without, cot: cot)
+    }
+
+    /// A table: per set and per task mean, soft score and exact match with thoughts, without, and
+    /// the difference; then maj@k when computed.
+    public func table() -> String {
+        func f(_ x: Double) -> String { String(format: "%7.3f", x) }
+        func d(_ x: Double) -> String { String(format: "%+7.3f", x) }
+        func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
+        func cells(_ t: Double, _ b: Double) -> String { "  " + f(t) + " " + f(b) + " " + d(t - b) }
+        let width = max(16, withThoughts.sets.map(\.name.count).max() ?? 0)
+        var lines = ["\(run): \(itemsPerSet) items per set; soft = p(answer) renormalised over the valid answers, "
+                     + "exact = argmax is the answer; thought = mixed prediction, base = no thought",
+                     pad("", width) + "      " + "  -------- soft ---------" + "  -------- exact --------",
+                     pad("set", width) + "  diff" + "  thought    base       Δ" + "  thought    base       Δ"]
+        for ((s, b), level) in zip(zip(withThoughts.sets, withoutThoughts.sets), difficulties) {
+            lines.append(pad(s.name, width) + String(format: "  %4d", level) + cells(s.soft, b.soft) + cells(s.exact, b.exact))
+        }
+        for (task, name) in [(EvalTask.gsm, "gsm (mean)"), (.csqa, "csqa (mean)")] {
+            lines.append(pad(name, width) + "      " + cells(withThoughts.mean(task, \.soft), withoutThoughts.mean(task, \.soft))
+                         + cells(withThoughts.mean(task, \.exact), withoutThoughts.mean(task, \.exact)))
+        }
+        if let c = cot {
+            lines.append("")
+            lines.append("chain-of-thought maj@k on \(c.answers.count) GSM items (prompt + steps:)")
+            lines.append("k          " + c.k.map { String(format: "%7d", $0) }.joined())
+            lines.append("thoughts   " + c.accuracy.map(f).joined())
+            lines.append("base       " + c.accuracyBase.map(f).joined())
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

@@ -1,0 +1,176 @@
+import Foundation
+import HDF5Log
+import NN
+import QuietSTaR
+import SyntheticData
+import TensorCore
+import Transformer
+
+/// A finished run loaded back from its files: the resolved experiment (`<id>.json`, or the log's
+/// `config` attribute when the JSON is gone), the vocabulary and GPT rebuilt from it, and the
+/// `QuietSTaRModel` restored from `<id>.ckpt` (results/README.md).
+///
+/// A run is named by a path to any of its files (`results/exp/<id>.ckpt`, `.h5` or `.json`), by
+/// `<experiment>/<id>`, or by its id alone, searched in every experiment folder under `results`.
+/// An unknown or ambiguous id is an error that lists the close matches.
+public struct TrainedRun {
+    /// The experiment folder's name and the run id.
+    public let experimentName: String
+    public let id: String
+    public let directory: String
+    public let experiment: Experiment
+    public let vocabulary: Vocabulary
+    public let model: QuietSTaRModel
+
+    public var configPath: String { "\(directory)/\(id).json" }
+    public var logPath: String { "\(directory)/\(id).h5" }
+    public var checkpointPath: String { "\(directory)/\(id).ckpt" }
+    /// `<experiment>/<id>`, unambiguous within a results folder.
+    public var name: String { "\(experimentName)/\(id)" }
+
+    /// Finds and loads a run (see the type's comment for the ways to name it).
+    public static func load(_ reference: String, results: String = "results") throws -> TrainedRun {
+        let (directory, id) = try locate(reference, results: results)
+        return try load(directory: directory, id: id)
+    }
+
+    /// Loads the run `<directory>/<id>.*`.
+    public static func load(directory: String, id: String) throws -> TrainedRun {
+        let fm = FileManager.default
+        let ckpt = "\(directory)/\(id).ckpt", json = "\(directory)/\(id).json", h5 = "\(directory)/\(id).h5"
+        guard fm.fileExists(atPath: ckpt) else {
+            let status = RunStatus.read(h5)
+            throw TrainedRunError("run \(directory)/\(id) has no checkpoint \(ckpt) (status: \(status)); "
+                                  + "only complete runs can be loaded")
+        }
+        let configText: String
+        let configFile: String
+        if let text = try? String(contentsOfFile: json, encoding: .utf8) {
+            configText = text; configFile = json
+        } else if let log = try? RunLog.read(from: h5), let text = log.attributes["config"]?.stringValue {
+            configText = text; configFile = "\(h5) (attribute config)"
+        } else {
+            throw TrainedRunError("run \(directory)/\(id): neither \(json) nor the config attribute of \(h5) can be read")
+        }
+        let experiment = try resolvedExperiment(configText, file: configFile)
+        let vocabulary = try Vocabulary(config: experiment.data)
+        var scratch = RNG(seed: 0)  // every parameter is overwritten by the checkpoint
+        let gpt = GPT(BaseModel.config(experiment, vocab: vocabulary.count, context: experiment.runContext), using: &scratch)
+        let model = QuietSTaRModel(gpt: gpt, config: experiment.quietstar, using: &scratch)
+        do {
+            try Checkpoint.restore(model, from: ckpt)
+        } catch let e as Checkpoint.FormatError {
+            throw TrainedRunError("checkpoint \(ckpt) does not fit the model of \(configFile): \(e.reason)")
+        } catch {
+            throw TrainedRunError("checkpoint \(ckpt) cannot be read: \(error)")
+        }
+        let name = URL(fileURLWithPath: directory).lastPathComponent
+        return TrainedRun(experimentName: name, id: id, directory: directory, experiment: experiment,
+                          vocabulary: vocabulary, model: model)
+    }
+
+    /// The experiment of a resolved JSON (`<id>.json`), merged over today's defaults so that a
+    /// run saved before a field existed still loads; checked and validated like an experiment file.
+    public static func resolvedExperiment(_ text: String, file: String) throws -> Experiment {
+        let saved: JSON
+        do { saved = try JSONParser.parse(text) } catch let e as JSONParser.SyntaxError {
+            throw TrainedRunError("\(file), line \(e.line), column \(e.column): invalid JSON: \(e.message)")
+        }
+        guard case .object = saved else { throw TrainedRunError("\(file): expected a JSON object (a resolved experiment)") }
+        let tree = ExperimentSchema.defaults.merged(with: saved)
+        return try SweepPlan.decode(tree, file: file, given: Set(ExperimentSchema.leafPaths), context: "")
+    }
+
+    /// The folder and id a reference names. Throws with close matches when there is no such run
+    /// or more than one.
+    public static func locate(_ reference: String, results: String) throws -> (directory: String, id: String) {
+        let fm = FileManager.default
+        for ext in ["ckpt", "h5", "json"] where reference.hasSuffix(".\(ext)") {
+            guard fm.fileExists(atPath: reference) else {
+                throw TrainedRunError("no such file: \(reference)")
+            }
+            let url = URL(fileURLWithPath: reference)
+            return (url.deletingLastPathComponent().path, url.deletingPathExtension().lastPathComponent)
+        }
+        var isDir: ObjCBool = false
+        guard fm.fileExists(atPath: results, isDirectory: &isDir), isDir.boolValue else {
+            throw TrainedRunError("results folder \(results) does not exist (give --results DIR or a path to the run's .ckpt)")
+        }
+        let runs = allRuns(results: results)
+        if reference.contains("/") {
+            // <experiment>/<id>, relative to the results folder or to the current directory.
+            for stem in ["\(results)/\(reference)", reference] where fm.fileExists(atPath: stem + ".ckpt")
+                || fm.fileExists(atPath: stem + ".json") || fm.fileExists(atPath: stem + ".h5") {
+                let url = URL(fileURLWithPath: stem)
+                return (url.deletingLastPathComponent().path, url.lastPathComponent)
+            }
+            throw TrainedRunError("no run \(reference) in \(results)" + suggestions(reference, runs.map(\.name)))
+        }
+        let matches = runs.filter { $0.id == reference }
+        if matches.count == 1 { return ("\(results)/\(matches[0].experiment)", reference) }
+        if matches.count > 1 {
+            throw TrainedRunError("run id \(reference) is ambiguous: it exists in \(matches.count) experiments: "
+                                  + matches.map(\.name).joined(separator: ", ") + "; give <experiment>/<id>")
+        }
+        throw TrainedRunError("no run with id \(reference) in \(results)" + suggestions(reference, runs.map(\.name)))
+    }
+
+    /// Every run (a stem with a .ckpt, .json or .h5 file) in the experiment folders of `results`.
+    static func allRuns(results: String) -> [(experiment: String, id: String, name: String)] {
+        let fm = FileManager.default
+        var out: [(String, String, String)] = []
+        let folders = ((try? fm.contentsOfDirectory(atPath: results)) ?? []).filter { !$0.hasPrefix(".") }.sorted()
+        for folder in folders {
+            var isDir: ObjCBool = false
+            guard fm.fileExists(atPath: "\(results)/\(folder)", isDirectory: &isDir), isDir.boolValue else { continue }
+            let files = (try? fm.contentsOfDirectory(atPath: "\(results)/\(folder)")) ?? []
+            var ids = Set<String>()
+            for f in files {
+                for ext in [".ckpt", ".json", ".h5"] where f.hasSuffix(ext) { ids.insert(String(f.dropLast(ext.count))) }
+            }
+            for id in ids.sorted() { out.append((folder, id, "\(folder)/\(id)")) }
+        }
+        return out
+    }
+
+    /// "; close matches: a, b, c" (up to 5: names containing the reference first, then by edit
+    /// distance), or "; there are no runs" when the folder holds none.
+    static func suggestions(_ reference: String, _ names: [String]) -> String {
+        if names.isEmpty { return "; it holds no runs" }
+        let key = reference.lowercased()
+        let ranked = names.sorted { a, b in
+            let ca = a.lowercased().contains(key), cb = b.lowercased().contains(key)
+            if ca != cb { return ca }
+            let da = min(editDistance(reference, a), editDistance(reference, String(a.split(separator: "/").last ?? "")))
+            let db = min(editDistance(reference, b), editDistance(reference, String(b.split(separator: "/").last ?? "")))
+            return da != db ? da < db : a < b
+        }
+        return "; close matches: " + ranked.prefix(5).joined(separator: ", ")
+    }
+
+    /// The run's tokens for `text` (the vocabulary's text form; the two characters `\n` also stand
+    /// for a newline, for shell arguments). A word outside the vocabulary is an error naming it,
+    /// its position and the closest words.
+    public func encode(_ text: String) throws -> [Int] {
+        let words = Vocabulary.split(text.replacingOccurrences(of: "\\n", with: "\n"))
+        var ids: [Int] = []
+        for (i, w) in words.enumerated() {
+            guard let id = try? vocabulary.id(of: w) else {
+                let close = vocabulary.words.filter { !$0.hasPrefix("<") && $0 != "\n" }
+                    .sorted { (editDistance(w, $0), $0) < (editDistance(w, $1), $1) }.prefix(3)
+                throw TrainedRunError("word \"\(w)\" (word \(i + 1) of the text) is not in the vocabulary of run \(name) "
+                                      + "(\(vocabulary.count) words); closest: " + close.joined(separator: ", "))
+            }
+            ids.append(id)
+        }
+        if ids.isEmpty { throw TrainedRunError("the text is empty: give at least one word of the run's vocabulary") }
+        return ids
+    }
+}
+
+/// A run that cannot be found or loaded; the message names the file or id and what to give instead.
+public struct TrainedRunError: Error, CustomStringConvertible, Equatable, Sendable {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}

@@ -1,0 +1,108 @@
+import Foundation
+import QuietSTaR
+import TensorCore
+import XCTest
+@testable import Experiments
+
+/// `sweep think` and `sweep generate` on the fixture run: the thoughts shown are the ones the
+/// predictions used, and generation keeps thoughts out of the text.
+final class InspectionTests: XCTestCase {
+    /// The fixture run with a mixing head that gives the thought a large share (the trained head
+    /// barely moved in 4 steps), so that a wrong thought would show in the probabilities.
+    func thinkingRun() throws -> TrainedRun {
+        let (results, id) = TrainedRunFixture.trained
+        let run = try TrainedRun.load(id, results: results)
+        run.model.mixingHead.layers.last!.bias!.data = [0.6]
+        return run
+    }
+
+    func testShownThoughtsReproduceTheShownProbabilities() throws {
+        let run = try thinkingRun()
+        let tokens = try run.encode(TrainedRunTests.problem)
+        for decoding in [QuietSTaRConfig.ThoughtDecoding.greedy, .sampled] {
+            let shown = try ThoughtInspection.inspect(run, tokens: tokens, decoding: decoding, seed: 3)
+            XCTAssertEqual(shown.positions.count, tokens.count)
+            var changed = 0, worst = 0.0
+            for p in shown.positions {
+                XCTAssertEqual(p.thought.count, 3)
+                XCTAssertEqual(p.mixingWeight, 0.6, accuracy: 0.05)
+                let replay = ThoughtReplay.predict(run.model, text: tokens, position: p.index, thought: p.thought)
+                XCTAssertEqual(replay.thoughtWeight, Double(p.mixingWeight), accuracy: 1e-5)
+                guard let next = p.next, let mixed = p.logpMixed, let base = p.logpBase else {
+                    XCTAssertEqual(p.index, tokens.count - 1); continue
+                }
+                XCTAssertEqual(replay.mixedLogProbs[next], mixed, accuracy: 1e-5, "\(decoding) position \(p.index)")
+                worst = max(worst, abs(replay.mixedLogProbs[next] - mixed))
+                XCTAssertEqual(replay.baseLogProbs[next], base, accuracy: 1e-5)
+                XCTAssertEqual(p.deltaLogp!, mixed - base, accuracy: 1e-12)
+                // A different thought gives a different prediction: the check above can fail.
+                let other = p.thought.map { $0 == 5 ? 6 : 5 }
+                let wrong = ThoughtReplay.predict(run.model, text: tokens, position: p.index, thought: other)
+                if abs(wrong.mixedLogProbs[next] - mixed) > 1e-4 { changed += 1 }
+            }
+            print("replay: largest difference \(worst); a different thought moved log p by > 1e-4 at \(changed) of \(tokens.count - 1)")
+            XCTAssertGreaterThan(changed, (tokens.count - 1) / 2, "the replay is sensitive to the thought")
+        }
+        // Sampled thoughts depend on the seed, greedy ones do not.
+        let s1 = try ThoughtInspection.inspect(run, tokens: tokens, decoding: .sampled, seed: 1)
+        let s2 = try ThoughtInspection.inspect(run, tokens: tokens, decoding: .sampled, seed: 2)
+        XCTAssertNotEqual(s1.positions.map(\.thought), s2.positions.map(\.thought))
+        XCTAssertEqual(try ThoughtInspection.inspect(run, tokens: tokens, decoding: .sampled, seed: 1).positions, s1.positions)
+    }
+
+    func testRenderingsAndJSON() throws {
+        let run = try thinkingRun()
+        let tokens = try run.encode("Q: bob has 3 .")
+        let shown = try ThoughtInspection.inspect(run, tokens: tokens, decoding: .greedy, seed: 0)
+        let plain = shown.render(style: TerminalStyle(colour: false))
+        XCTAssertFalse(plain.contains("\u{1B}["))
+        XCTAssertEqual(plain.split(separator: "\n").count, 2 + tokens.count + 1)
+        XCTAssertTrue(plain.contains("[\(shown.positions[0].thoughtText.replacingOccurrences(of: "\n", with: "\\n"))]"), plain)
+        XCTAssertTrue(shown.render(style: TerminalStyle(colour: true)).contains("\u{1B}[2m"))
+        XCTAssertFalse(TerminalStyle.standardOutput(environment: ["NO_COLOR": "1"]).colour)
+
+        let json = try JSONParser.parse(shown.json())
+        guard case .array(let rows)? = json["positions"] else { return XCTFail("no positions") }
+        XCTAssertEqual(rows.count, tokens.count)
+        XCTAssertEqual(rows[1]["token"], .string("bob"))
+        XCTAssertEqual(rows[0]["next"], .string("bob"))
+        XCTAssertEqual(rows.last?["delta_logp"], .null)
+        XCTAssertEqual(Double(rows[0]["delta_logp"].flatMap { if case .number(let n) = $0 { return n }; return nil } ?? ""),
+                       shown.positions[0].deltaLogp)
+
+        XCTAssertThrowsError(try ThoughtInspection.inspect(run, tokens: [Int](repeating: tokens[0], count: 65),
+                                                           decoding: .greedy, seed: 0))
+    }
+
+    func testGenerationThinksBeforeEveryTokenAndKeepsThoughtsOutOfTheText() throws {
+        let run = try thinkingRun()
+        let v = run.vocabulary
+        let prompt = try run.encode("Q: bob has 3 . ann has 2 more than bob . how many does ann have ?\\nA:")
+        let g = try TextGeneration.generate(run, prompt: prompt, maxTokens: 10, temperature: nil, seed: 0)
+        XCTAssertLessThanOrEqual(g.tokens.count, 10)
+        XCTAssertEqual(g.thoughts.count, g.tokens.count)
+        XCTAssertTrue(g.thoughts.allSatisfy { $0.count == 3 })
+        let markers: Set<Int> = [v.thoughtStart, v.thoughtEnd, v.pad, v.separator]
+        XCTAssertTrue(g.tokens.allSatisfy { !markers.contains($0) })
+        // Greedy: the first token is the argmax of the mixed prediction after the (greedy) thought
+        // at the last prompt position, and that thought is the one shown.
+        let shown = try ThoughtInspection.inspect(run, tokens: prompt, decoding: .greedy, seed: 0)
+        if let first = g.tokens.first {
+            XCTAssertEqual(first, shown.positions.last!.predicted)
+            XCTAssertEqual(g.thoughts[0], shown.positions.last!.thought)
+        } else { XCTAssertEqual(g.stop, .nonText) }
+
+        let plain = g.render(vocabulary: v, showThoughts: false, style: TerminalStyle(colour: false))
+        XCTAssertEqual(plain, v.decode(prompt + g.tokens))
+        let withThoughts = g.render(vocabulary: v, showThoughts: true, style: TerminalStyle(colour: false))
+        XCTAssertEqual(withThoughts.components(separatedBy: "[thought: ").count - 1, g.tokens.count)
+
+        // Sampling is deterministic in the seed.
+        let a = try TextGeneration.generate(run, prompt: prompt, maxTokens: 8, temperature: 1, seed: 5)
+        let b = try TextGeneration.generate(run, prompt: prompt, maxTokens: 8, temperature: 1, seed: 5)
+        XCTAssertEqual(a.tokens, b.tokens)
+        XCTAssertEqual(a.thoughts, b.thoughts)
+        XCTAssertThrowsError(try TextGeneration.generate(run, prompt: prompt, maxTokens: 0, temperature: nil, seed: 0))
+        XCTAssertThrowsError(try TextGeneration.generate(run, prompt: prompt, maxTokens: 4, temperature: -1, seed: 0))
+    }
+}

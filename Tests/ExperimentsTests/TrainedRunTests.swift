@@ -1,0 +1,140 @@
+import Foundation
+import HDF5Log
+import NN
+import QuietSTaR
+import TensorCore
+import XCTest
+@testable import Experiments
+
+/// Loading a trained run back: by path, by id, by experiment/id; clear errors; save + reload is
+/// bit-identical; the reloaded model reproduces the run's logged evaluation.
+final class TrainedRunTests: XCTestCase {
+    /// A worked GSM-style problem in the text form, its newline typed as the two characters `\n` (as in a shell).
+    static let problem = "Q: bob has 3 . ann has 2 more than bob . how many does ann have ?\\nA: steps: ann = 5 . 5"
+
+    var scratch = ""
+    override func setUpWithError() throws {
+        scratch = NSTemporaryDirectory() + "qs-load-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+    }
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: scratch) }
+
+    func logits(_ model: QuietSTaRModel, _ tokens: [Int]) -> ThinkingOutput {
+        var rng = RNG(seed: 7)
+        return model.predictWithThoughts(tokens: tokens, batch: 1, length: tokens.count, decoding: .sampled, using: &rng)
+    }
+
+    func testEveryWayOfNamingTheRunLoadsTheSameModel() throws {
+        let (results, id) = TrainedRunFixture.trained
+        let dir = TrainedRunFixture.directory
+        let refs = [id, "\(TrainedRunFixture.name)/\(id)", "\(dir)/\(id).ckpt", "\(dir)/\(id).h5", "\(dir)/\(id).json"]
+        let runs = try refs.map { try TrainedRun.load($0, results: results) }
+        let tokens = try runs[0].encode("Q: bob has 3 . ann has 2 more than bob .")
+        let reference = logits(runs[0].model, tokens)
+        for r in runs {
+            XCTAssertEqual(r.id, id)
+            XCTAssertEqual(r.name, "\(TrainedRunFixture.name)/\(id)")
+            XCTAssertEqual(logits(r.model, tokens).mixedLogits, reference.mixedLogits)
+        }
+        XCTAssertEqual(runs[0].experiment.quietstar.thoughtLength, 3)
+        XCTAssertEqual(runs[0].experiment.eval.cot.items, 4)
+    }
+
+    func testSavedAndReloadedModelGivesBitIdenticalLogits() throws {
+        let (results, id) = TrainedRunFixture.trained
+        let a = try TrainedRun.load(id, results: results)
+        // Make the mixing head matter, so the test also covers the thought side of the mix.
+        a.model.mixingHead.layers.last!.bias!.data = [0.4]
+        let copy = scratch + "/copy"
+        try FileManager.default.createDirectory(atPath: copy, withIntermediateDirectories: true)
+        try Checkpoint.save(a.model.namedParameters, to: "\(copy)/again.ckpt")
+        try FileManager.default.copyItem(atPath: a.configPath, toPath: "\(copy)/again.json")
+        let b = try TrainedRun.load("\(copy)/again.ckpt", results: results)
+        for ((na, ta), (nb, tb)) in zip(a.model.namedParameters, b.model.namedParameters) {
+            XCTAssertEqual(na, nb)
+            XCTAssertEqual(ta.data, tb.data, na)
+        }
+        let tokens = try a.encode(TrainedRunTests.problem)
+        let (la, lb) = (logits(a.model, tokens), logits(b.model, tokens))
+        XCTAssertEqual(la.mixedLogits, lb.mixedLogits)
+        XCTAssertEqual(la.baseLogits, lb.baseLogits)
+        XCTAssertEqual(la.thoughts, lb.thoughts)
+        XCTAssertEqual(la.thoughtWeight, lb.thoughtWeight)
+        // The comparison can fail: the original run's head differs.
+        let original = try TrainedRun.load(id, results: results)
+        XCTAssertNotEqual(logits(original.model, tokens).mixedLogits, la.mixedLogits)
+    }
+
+    /// With the run's own items per set, the reloaded model reproduces the last /eval row of the
+    /// log exactly (the same model, items and seeds).
+    func testReevaluationReproducesTheLoggedFinalEvaluation() throws {
+        let (results, id) = TrainedRunFixture.trained
+        let run = try TrainedRun.load(id, results: results)
+        let e = try SavedRunEvaluation.evaluate(run)
+        let log = try RunLog.read(from: run.logPath)
+        let eval = try XCTUnwrap(log.groups["eval"])
+        func last(_ c: String) -> Double? { if case .double(let v) = eval[c] { return v.last }; return nil }
+        XCTAssertEqual(last("gsm_soft"), e.withThoughts.gsmSoft)
+        XCTAssertEqual(last("csqa_exact"), e.withThoughts.csqaExact)
+        for s in e.withThoughts.sets { XCTAssertEqual(last("\(s.column)_soft"), s.soft, s.name) }
+        XCTAssertEqual(e.withoutThoughts.sets.map(\.name), e.withThoughts.sets.map(\.name))
+        XCTAssertTrue(e.withoutThoughts.sets.allSatisfy { $0.soft > 0 && $0.soft < 1 })
+        let table = e.table()
+        for s in ["gsm-k1", "csqa-hop1", "gsm (mean)", "soft", "exact"] { XCTAssertTrue(table.contains(s), s) }
+
+        let fewer = try SavedRunEvaluation.evaluate(run, items: 5)
+        XCTAssertEqual(fewer.itemsPerSet, 5)
+        XCTAssertThrowsError(try SavedRunEvaluation.evaluate(run, items: 0))
+    }
+
+    func message(_ body: () throws -> Void) -> String {
+        do { try body(); XCTFail("no error"); return "" } catch { return "\(error)" }
+    }
+
+    func testUnknownAmbiguousAndUnreadableRunsGiveClearErrors() throws {
+        let (results, id) = TrainedRunFixture.trained
+        // Unknown id: close matches listed.
+        let typo = String(id.dropLast()) + "9"
+        var m = message { _ = try TrainedRun.load(typo, results: results) }
+        XCTAssertTrue(m.contains("no run with id \(typo)"), m)
+        XCTAssertTrue(m.contains("close matches: \(TrainedRunFixture.name)/\(id)"), m)
+        m = message { _ = try TrainedRun.load("x/\(id)", results: results) }
+        XCTAssertTrue(m.contains("no run x/\(id)") && m.contains(id), m)
+        m = message { _ = try TrainedRun.load(id, results: scratch + "/nowhere") }
+        XCTAssertTrue(m.contains("results folder \(scratch)/nowhere does not exist"), m)
+        m = message { _ = try TrainedRun.load(scratch + "/none.ckpt", results: results) }
+        XCTAssertTrue(m.contains("no such file: \(scratch)/none.ckpt"), m)
+
+        // Ambiguous id: the same id in two experiments.
+        let other = scratch + "/results"
+        for exp in ["a", "b"] {
+            try FileManager.default.createDirectory(atPath: "\(other)/\(exp)", withIntermediateDirectories: true)
+            for ext in ["ckpt", "json"] {
+                try FileManager.default.copyItem(atPath: "\(TrainedRunFixture.directory)/\(id).\(ext)",
+                                                 toPath: "\(other)/\(exp)/\(id).\(ext)")
+            }
+        }
+        m = message { _ = try TrainedRun.load(id, results: other) }
+        XCTAssertTrue(m.contains("ambiguous") && m.contains("a/\(id)") && m.contains("b/\(id)"), m)
+        XCTAssertNoThrow(try TrainedRun.load("b/\(id)", results: other))
+        // Without the .json the log's config attribute serves.
+        try FileManager.default.createDirectory(atPath: "\(other)/c", withIntermediateDirectories: true)
+        for ext in ["ckpt", "h5"] {
+            try FileManager.default.copyItem(atPath: "\(TrainedRunFixture.directory)/\(id).\(ext)", toPath: "\(other)/c/\(id).\(ext)")
+        }
+        XCTAssertEqual(try TrainedRun.load("c/\(id)", results: other).experiment, try TrainedRun.load(id, results: results).experiment)
+
+        // Unreadable checkpoint; missing checkpoint.
+        try Data("not a checkpoint".utf8).write(to: URL(fileURLWithPath: "\(other)/a/\(id).ckpt"))
+        m = message { _ = try TrainedRun.load("a/\(id)", results: other) }
+        XCTAssertTrue(m.contains("checkpoint \(other)/a/\(id).ckpt"), m)
+        try FileManager.default.removeItem(atPath: "\(other)/a/\(id).ckpt")
+        m = message { _ = try TrainedRun.load("a/\(id)", results: other) }
+        XCTAssertTrue(m.contains("has no checkpoint") && m.contains("only complete runs"), m)
+
+        // Words outside the vocabulary.
+        let run = try TrainedRun.load(id, results: results)
+        m = message { _ = try run.encode("Q: bob hass 3 .") }
+        XCTAssertTrue(m.contains("\"hass\"") && m.contains("word 3") && m.contains("closest: has"), m)
+    }
+}
