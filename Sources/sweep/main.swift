@@ -7,7 +7,7 @@ struct Sweep: ParsableCommand {
         commandName: "sweep",
         abstract: "Run Quiet-STaR experiments declared as JSON files.",
         subcommands: [RunCommand.self, SlurmCommand.self, DataCommand.self, FiguresCommand.self,
-                      WorkerCommand.self],
+                      WorkerCommand.self, RegressCommand.self],
         defaultSubcommand: RunCommand.self)
 }
 
