@@ -110,7 +110,7 @@ public struct RegressionCheck: Sendable {
                                            reference: r, problem: "curve missing"))
                 continue
             }
-            point(run: ref.run, curve: "train/\(column) (final)", step: ref.finalTrainStep, r, c, tolerance.train(reference: r))
+            point(run: ref.run, curve: "train/\(column) (final)", step: ref.finalTrainStep, r, c, tolerance.train(column: column, reference: r))
         }
         for column in cur.trainFinal.keys.sorted() where ref.trainFinal[column] == nil {
             mismatches.append(Mismatch(run: ref.run, curve: "train/\(column) (final)", problem: "new curve, not in the reference"))

@@ -38,13 +38,13 @@ struct RegressCommand: ParsableCommand {
         } else if update {
             old = nil
         } else {
-            throw ValidationError("no reference at \(referencePath); create it with `make regress UPDATE=1` "
-                                  + "(or `swift run sweep regress --update`)")
+            throw RegressError(message: "no reference at \(referencePath); create it with `make regress UPDATE=1` "
+                                   + "(or `swift run sweep regress --update`)")
         }
 
         // A fresh folder: nothing (not even the pretrained base models) is reused.
         var template = Array((NSTemporaryDirectory() as NSString).appendingPathComponent("regress-\(plan.name)-XXXXXX").utf8CString)
-        guard let made = mkdtemp(&template) else { throw ValidationError("cannot create a temporary folder: \(String(cString: strerror(errno)))") }
+        guard let made = mkdtemp(&template) else { throw RegressError(message: "cannot create a temporary folder: \(String(cString: strerror(errno)))") }
         let folder = String(cString: made)
         print("regress: running \(plan.runs.count) runs of \(experiment) from scratch in \(folder)")
         fflush(stdout)   // before the sweep's progress lines, which bypass print's buffer
@@ -120,6 +120,12 @@ struct RegressCommand: ParsableCommand {
             try? FileManager.default.removeItem(atPath: folder)
         }
     }
+}
+
+/// A failure of `sweep regress` before any comparison (printed as `Error: <message>`).
+struct RegressError: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
 }
 
 /// Where a measurement was made: CPU model and the OpenBLAS kernel in use.
