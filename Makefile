@@ -41,6 +41,13 @@ reproduce: deps
 figures: deps
 	$(SWIFT) run sweep figures --results results --out paper-figures
 
+# CI regression check: rerun experiments/regression.json from scratch (fresh temporary folder)
+# and compare every eval curve and the final train values with results/reference/regression.json
+# (tolerances: results/README.md). Fails with a table and an overlay figure on any mismatch.
+# `make regress UPDATE=1` rewrites the reference and prints what changed.
+regress: deps
+	$(SWIFT) run sweep regress$(if $(filter 1 yes true,$(UPDATE)), --update,)
+
 clean:
 	rm -rf .build
 
