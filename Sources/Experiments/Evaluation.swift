@@ -7,7 +7,9 @@ import TensorCore
 ///
 /// Each item is fed as `prompt + answer[0 ..< n-1]` (right-padded with `<pad>` to the batch's
 /// longest input; the mask is causal, so padding never changes earlier positions), and the model
-/// thinks once at every position (`predictWithThoughts`: r = 1, n_true = 1, mixed logits). At
+/// thinks once at every position (`predictWithThoughts`: r = 1, n_true = 1, mixed logits). With
+/// one answer token (the default) only the last prompt position is read, so items are grouped by
+/// prompt length and think there only (`predictLastWithThoughts`, the same prediction). At
 /// the position before answer token a:
 ///   soft  = prod_a softmax over validAnswerTokens of the mixed logits, at the answer token
 ///           (the paper's score: p(answer) renormalised over the valid answer tokens),
@@ -54,14 +56,41 @@ public struct Evaluator: Sendable {
         for (number, set) in sets.enumerated() {
             var rng = RNG(seed: seed).fork(UInt64(number))
             var soft = 0.0, exact = 0.0
-            for start in stride(from: 0, to: set.items.count, by: batch) {
-                let items = Array(set.items[start..<min(start + batch, set.items.count)])
-                for s in Evaluator.score(items, model: model, pad: pad, using: &rng) { soft += s.soft; exact += s.exact }
+            if set.items.allSatisfy({ $0.answer.count == 1 }) {
+                // One answer token: only the last prompt position matters. Items of equal prompt
+                // length are batched together and think at that position only.
+                let groups = Dictionary(grouping: set.items, by: \.prompt.count).sorted { $0.key < $1.key }
+                for (_, group) in groups {
+                    for start in stride(from: 0, to: group.count, by: batch) {
+                        let items = Array(group[start..<min(start + batch, group.count)])
+                        for s in Evaluator.scoreLast(items, model: model, using: &rng) { soft += s.soft; exact += s.exact }
+                    }
+                }
+            } else {
+                for start in stride(from: 0, to: set.items.count, by: batch) {
+                    let items = Array(set.items[start..<min(start + batch, set.items.count)])
+                    for s in Evaluator.score(items, model: model, pad: pad, using: &rng) { soft += s.soft; exact += s.exact }
+                }
             }
             let n = Double(max(1, set.items.count))
             scores.append(SetScore(name: set.name, task: set.task, soft: soft / n, exact: exact / n))
         }
         return Result(sets: scores)
+    }
+
+    /// Scores items with one answer token and prompts of one length, from the prediction after the
+    /// last prompt position only (same scores as `score`, at a fraction of the cost).
+    static func scoreLast(_ items: [EvalItem], model: QuietSTaRModel,
+                          using rng: inout RNG) -> [(soft: Double, exact: Double)] {
+        let out = model.predictLastWithThoughts(prompts: items.map(\.prompt), using: &rng)
+        let v = out.vocab
+        return items.enumerated().map { j, item in
+            let logits = item.validAnswerTokens.map { Double(out.mixedLogits[j * v + $0]) }
+            let m = logits.max()!
+            let z = logits.map { Foundation.exp($0 - m) }.reduce(0, +)
+            let k = item.validAnswerTokens.firstIndex(of: item.answer[0])!
+            return (Foundation.exp(logits[k] - m) / z, logits.firstIndex(of: m)! == k ? 1.0 : 0.0)
+        }
     }
 
     /// Scores one batch of items; also returns the model output for callers that log thoughts.

@@ -42,3 +42,34 @@ extension QuietSTaRModel {
                               thoughtWeight: w.data.map { thoughtShare($0) }, thoughts: thoughts)
     }
 }
+
+extension QuietSTaRModel {
+    /// The prediction after the LAST position of each prompt only (all prompts the same length):
+    /// a base pass over the prompts and one thought at the last column. A thought never changes the
+    /// text's keys, so this equals the last column of `predictWithThoughts` at a fraction of the cost
+    /// (evaluation reads only that position). Output: `length` 1, logits (B * V).
+    public func predictLastWithThoughts(prompts: [[Int]], decoding: QuietSTaRConfig.ThoughtDecoding? = nil,
+                                        using rng: inout RNG) -> ThinkingOutput {
+        let b = prompts.count
+        precondition(b > 0 && Set(prompts.map(\.count)).count == 1, "predictLastWithThoughts: prompts must share one length")
+        let n = prompts[0].count, v = gpt.config.vocab
+        let base = gpt.forward(tokens: prompts.flatMap { $0 }, batch: b, length: n)
+        let lastHidden = base.hidden.slice(axis: 1, (n - 1)..<n)      // (B, 1, C)
+        let baseLogits = base.logits.slice(axis: 1, (n - 1)..<n).data
+        if config.method == .noThought {
+            return ThinkingOutput(batch: b, length: 1, vocab: v, mixedLogits: baseLogits, baseLogits: baseLogits,
+                                  thoughtWeight: [Float](repeating: 0, count: b), thoughts: [[Int]](repeating: [], count: b))
+        }
+        let mode: Decoding
+        if config.method == .pause { mode = .forced(config.pauseToken) }
+        else { mode = (decoding ?? config.evalThoughts) == .greedy ? .greedy : .sample }
+        let roll = think(prefix: base.kv, positions: [Int](repeating: n - 1, count: b), rows: b, length: 1,
+                         decoding: mode, keepLogPi: false, using: &rng)
+        let w = mixingWeight(base: lastHidden, thought: roll.endHidden)
+        let mixed = gpt.logits(mix(base: lastHidden, thought: roll.endHidden, w: w))
+        var thoughts = [[Int]](repeating: [], count: b)
+        for s in roll.tokens { for r in 0..<b { thoughts[r].append(s[r]) } }
+        return ThinkingOutput(batch: b, length: 1, vocab: v, mixedLogits: mixed.data, baseLogits: baseLogits,
+                              thoughtWeight: w.data.map { thoughtShare($0) }, thoughts: thoughts)
+    }
+}

@@ -22,3 +22,23 @@ final class GenerateTests: XCTestCase {
         XCTAssertEqual(g.tokens[0].count, 5)
     }
 }
+
+final class LastPositionTests: XCTestCase {
+    /// The last-position shortcut equals the last column of thinking at every position.
+    func testLastPositionEqualsFullInference() {
+        let m = makeModel(t: 3, seed: 13)
+        var rng = RNG(seed: 2)
+        let prompts = [[3, 4, 5, 6, 7], [8, 9, 3, 4, 11]]
+        let last = m.predictLastWithThoughts(prompts: prompts, decoding: .greedy, using: &rng)
+        let full = m.predictWithThoughts(tokens: prompts.flatMap { $0 }, batch: 2, length: 5, decoding: .greedy, using: &rng)
+        let v = m.gpt.config.vocab
+        for r in 0..<2 {
+            XCTAssertEqual(last.thoughts[r], full.thoughts[r * 5 + 4])
+            XCTAssertEqual(last.thoughtWeight[r], full.thoughtWeight[r * 5 + 4], accuracy: 1e-5)
+            for j in 0..<v {
+                XCTAssertEqual(last.mixedLogits[r * v + j], full.mixedLogits[(r * 5 + 4) * v + j], accuracy: 1e-4)
+                XCTAssertEqual(last.baseLogits[r * v + j], full.baseLogits[(r * 5 + 4) * v + j], accuracy: 1e-4)
+            }
+        }
+    }
+}
