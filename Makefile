@@ -26,7 +26,7 @@ bench: deps
 	$(SWIFT) run -c release bench lm --threads 2
 
 # Every experiment (resuming what is done), every figure, the report. Release build for speed.
-EXPERIMENTS ?= thought-length corpus controls ablations cot
+EXPERIMENTS ?= thought-length controls corpus ablations cot
 reproduce: deps
 	@start=$$(date +%s); \
 	$(SWIFT) build -c release --product sweep; \

@@ -42,7 +42,7 @@ public struct SweepPlan: Sendable {
     public let description: String
     public let runs: [RunSpec]
 
-    static let topKeys = ["name", "description", "base", "sweep", "seeds", "seedScope"]
+    static let topKeys = ["name", "description", "base", "sweep", "extra", "seeds", "seedScope"]
     static let seedScopes = ["pretrainAndTrain", "train"]
 
     /// Reads and fully checks a sweep file; every run is decoded and validated here, so any bad
@@ -122,6 +122,32 @@ public struct SweepPlan: Sendable {
             }
         }
 
+        // extra: single runs beside the product, each {dotted path: one value} (e.g. one baseline
+        // next to a sweep over thought lengths, instead of one baseline per thought length).
+        var extras: [[(path: String, value: JSON)]] = []
+        if let extra = root["extra"] {
+            guard case .array(let list) = extra, !list.isEmpty else {
+                throw ExperimentError(file: file, path: "extra", problem: extra == .array([]) ? "empty list" : "expected a list, found \(extra.typeName)",
+                                      allowed: "a non-empty list of objects mapping dotted field paths to one value")
+            }
+            let leaves = ExperimentSchema.leafPaths
+            for (i, item) in list.enumerated() {
+                guard case .object(let entries) = item, !entries.isEmpty else {
+                    throw ExperimentError(file: file, path: "extra[\(i)]", problem: "expected a non-empty object, found \(item.typeName)",
+                                          allowed: "an object mapping dotted field paths to one value")
+                }
+                var one: [(path: String, value: JSON)] = []
+                for (key, value) in entries {
+                    guard leaves.contains(key) else { throw unknownKeyError(file: file, path: "extra[\(i)]", key: key, valid: leaves) }
+                    let schema = ExperimentSchema.defaults.value(at: key.split(separator: ".").map(String.init))!
+                    var g = Set<String>()
+                    try ExperimentSchema.check(value, against: schema, file: file, path: "extra[\(i)][\"\(key)\"]", field: key, given: &g)
+                    one.append((key, value))
+                }
+                extras.append(one)
+            }
+        }
+
         // seeds.
         var seeds: [Int]? = nil
         if let s = root["seeds"] {
@@ -154,25 +180,32 @@ public struct SweepPlan: Sendable {
         }
         var combos: [[JSON]] = [[]]
         for a in axes { combos = combos.flatMap { c in a.values.map { c + [$0] } } }
+        // Each run's assignments and the short names used in its id.
+        var assignments: [(names: [String], values: [(path: String, value: JSON)])] = combos.map { combo in
+            (shortNames, zip(axes, combo).map { ($0.path, $1) })
+        }
+        for one in extras {
+            assignments.append((one.map { String($0.path.split(separator: ".").last!) }, one))
+        }
         var runs: [RunSpec] = []
         var ids = Set<String>()
-        for combo in combos {
+        for (names, assigned) in assignments {
             for seed in seeds.map({ $0.map(Optional.some) }) ?? [nil] {
                 var tree = ExperimentSchema.defaults.merged(with: base)
                 tree.set("name", .string(name))
                 var given = baseGiven
                 var overrides: [(path: String, value: JSON)] = []
-                for (a, v) in zip(axes, combo) {
-                    tree.set(path: a.path.split(separator: ".").map(String.init), v)
-                    given.insert(a.path)
-                    overrides.append((a.path, v))
+                for (path, v) in assigned {
+                    tree.set(path: path.split(separator: ".").map(String.init), v)
+                    given.insert(path)
+                    overrides.append((path, v))
                 }
                 if let seed {
                     tree.set(path: ["train", "seed"], .number(String(seed)))
                     if seedScope == "pretrainAndTrain" { tree.set(path: ["pretrain", "seed"], .number(String(seed))) }
                     overrides.append(("seed", .number(String(seed))))
                 }
-                let parts = zip(shortNames + ["seed"], overrides).map { "\($0)=\($1.value.idText)" }
+                let parts = zip(names + ["seed"], overrides).map { "\($0)=\($1.value.idText)" }
                 let id = parts.isEmpty ? "run" : sanitize(parts.joined(separator: "_"))
                 let where_ = parts.isEmpty ? "" : " (run \(id))"
                 let experiment = try decode(tree, file: file, given: given, context: where_)

@@ -22,3 +22,21 @@ final class BatchTests: XCTestCase {
         XCTAssertEqual(batch.tokens.count, 8 * batch.length)
     }
 }
+
+final class ExtraRunsTests: XCTestCase {
+    func testExtraRunsJoinTheProductOnce() throws {
+        let text = """
+        {"name": "x", "sweep": {"quietstar.thoughtLength": [3, 7]},
+         "extra": [{"quietstar.method": "noThought"}], "seeds": [1, 2]}
+        """
+        let plan = try SweepPlan.parse(text: text, file: "x.json")
+        XCTAssertEqual(plan.runs.map(\.id), ["thoughtLength=3_seed=1", "thoughtLength=3_seed=2",
+                                             "thoughtLength=7_seed=1", "thoughtLength=7_seed=2",
+                                             "method=noThought_seed=1", "method=noThought_seed=2"])
+        XCTAssertEqual(plan.runs.last!.experiment.quietstar.method, .noThought)
+        XCTAssertThrowsError(try SweepPlan.parse(text: #"{"extra": [{"quietstar.thoughtLenth": 3}]}"#, file: "y.json")) { e in
+            XCTAssertTrue("\(e)".contains("thoughtLength"), "\(e)")
+        }
+        XCTAssertThrowsError(try SweepPlan.parse(text: #"{"extra": []}"#, file: "y.json"))
+    }
+}
