@@ -3,9 +3,8 @@ import TensorCore
 import Transformer
 
 /// Text generation with a thought before every token (used by chain-of-thought evaluation and the
-/// `generate` command). At each step: a base pass over the text so far, one thought at the LAST
-/// position only (a thought never changes the text's keys, so the prediction at the last position is
-/// the same as with thoughts at every position), the mixed prediction, then the next token.
+/// `generate` command). At each step: `predictLastWithThoughts` on the text so far (a base pass and
+/// one thought at the last position), then the next token from the mixed prediction.
 public struct Generation {
     /// Generated tokens per row (without the prompt; thought tokens never appear here).
     public var tokens: [[Int]]
@@ -29,22 +28,8 @@ extension QuietSTaRModel {
         for _ in 0..<maxTokens {
             let n = seqs[0].count
             guard n + config.maxPositionOffset < gpt.config.context else { break }
-            let base = gpt.forward(tokens: seqs.flatMap { $0 }, batch: b, length: n)
-            let lastHidden = base.hidden.slice(axis: 1, (n - 1)..<n)   // (B, 1, C)
-            var logits: [Float]
-            var thought: [[Int]] = [[Int]](repeating: [], count: b)
-            if config.method == .noThought {
-                logits = base.logits.slice(axis: 1, (n - 1)..<n).data
-            } else {
-                let mode: Decoding
-                if config.method == .pause { mode = .forced(config.pauseToken) }
-                else { mode = (thoughtDecoding ?? config.evalThoughts) == .greedy ? .greedy : .sample }
-                let roll = think(prefix: base.kv, positions: [Int](repeating: n - 1, count: b), rows: b, length: 1,
-                                 decoding: mode, keepLogPi: false, using: &rng)
-                let w = mixingWeight(base: lastHidden, thought: roll.endHidden)
-                logits = gpt.logits(mix(base: lastHidden, thought: roll.endHidden, w: w)).data
-                for s in roll.tokens { for r in 0..<b { thought[r].append(s[r]) } }
-            }
+            let pred = predictLastWithThoughts(prompts: seqs, decoding: thoughtDecoding, using: &rng)
+            let logits = pred.mixedLogits, thought = pred.thoughts
             for r in 0..<b where !done[r] {
                 let row = Array(logits[(r * v)..<((r + 1) * v)])
                 let next: Int

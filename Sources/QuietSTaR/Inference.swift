@@ -29,10 +29,7 @@ extension QuietSTaRModel {
                                   thoughts: [[Int]](repeating: [], count: b * l))
         }
         let positions = (0..<b).flatMap { _ in Array(0..<l) }
-        let mode: Decoding
-        if config.method == .pause { mode = .forced(config.pauseToken) }
-        else { mode = (decoding ?? config.evalThoughts) == .greedy ? .greedy : .sample }
-        let rollout = think(prefix: base.kv, positions: positions, rows: b, length: l, decoding: mode,
+        let rollout = think(prefix: base.kv, positions: positions, rows: b, length: l, decoding: inferenceDecoding(decoding),
                             keepLogPi: false, using: &rng)
         let w = mixingWeight(base: base.hidden, thought: rollout.endHidden)
         let mixed = gpt.logits(mix(base: base.hidden, thought: rollout.endHidden, w: w))
@@ -60,16 +57,22 @@ extension QuietSTaRModel {
             return ThinkingOutput(batch: b, length: 1, vocab: v, mixedLogits: baseLogits, baseLogits: baseLogits,
                                   thoughtWeight: [Float](repeating: 0, count: b), thoughts: [[Int]](repeating: [], count: b))
         }
-        let mode: Decoding
-        if config.method == .pause { mode = .forced(config.pauseToken) }
-        else { mode = (decoding ?? config.evalThoughts) == .greedy ? .greedy : .sample }
         let roll = think(prefix: base.kv, positions: [Int](repeating: n - 1, count: b), rows: b, length: 1,
-                         decoding: mode, keepLogPi: false, using: &rng)
+                         decoding: inferenceDecoding(decoding), keepLogPi: false, using: &rng)
         let w = mixingWeight(base: lastHidden, thought: roll.endHidden)
         let mixed = gpt.logits(mix(base: lastHidden, thought: roll.endHidden, w: w))
         var thoughts = [[Int]](repeating: [], count: b)
         for s in roll.tokens { for r in 0..<b { thoughts[r].append(s[r]) } }
         return ThinkingOutput(batch: b, length: 1, vocab: v, mixedLogits: mixed.data, baseLogits: baseLogits,
                               thoughtWeight: w.data.map { thoughtShare($0) }, thoughts: thoughts)
+    }
+}
+
+extension QuietSTaRModel {
+    /// Thought decoding at inference: the pause token for `.pause`, otherwise greedy or sampled
+    /// (the argument, or `config.evalThoughts`).
+    func inferenceDecoding(_ override: QuietSTaRConfig.ThoughtDecoding?) -> Decoding {
+        if config.method == .pause { return .forced(config.pauseToken) }
+        return (override ?? config.evalThoughts) == .greedy ? .greedy : .sample
     }
 }
