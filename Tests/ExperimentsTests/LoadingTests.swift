@@ -69,7 +69,7 @@ final class LoadingTests: XCTestCase {
         let e = plan.runs[0].experiment
         XCTAssertEqual(e.model.layers, 2); XCTAssertEqual(e.model.width, 128); XCTAssertEqual(e.pretrain.steps, 3000)
         XCTAssertEqual(e.quietstar.thoughtLength, 11); XCTAssertEqual(e.quietstar.rationales, 2)
-        XCTAssertEqual(e.quietstar.nTrue, 2); XCTAssertEqual(e.pretrain.lr, 1e-3); XCTAssertEqual(e.train.batch, 8)
+        XCTAssertEqual(e.quietstar.nTrue, 4); XCTAssertEqual(e.pretrain.lr, 1e-3); XCTAssertEqual(e.train.batch, 8)
         XCTAssertEqual(e.quietstar.pauseToken, 3, "a given token is kept")
         XCTAssertNotEqual(e.quietstar.startMarkerInitToken, 0)
         XCTAssertEqual(e.quietstar.forbiddenThoughtTokens.count, 4)
