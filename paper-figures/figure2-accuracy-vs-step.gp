@@ -34,9 +34,9 @@ do for [format in "png svg"] {
     "figure2-accuracy-vs-step.dat" index 2 using 1:3:4 with filledcurves lc rgb "#009E73" notitle, \
     "figure2-accuracy-vs-step.dat" index 3 using 1:3:4 with filledcurves lc rgb "#CC79A7" notitle, \
     "figure2-accuracy-vs-step.dat" index 0 using 1:2 with lines lw 2 lc rgb "#0072B2" dt 2 title "Baseline" noenhanced, \
-    "figure2-accuracy-vs-step.dat" index 1 using 1:2 with linespoints pt 7 ps 0.7 lw 2 lc rgb "#D55E00" dt 1 title "3 thought tokens (paper: 5), 2 ahead" noenhanced, \
-    "figure2-accuracy-vs-step.dat" index 2 using 1:2 with linespoints pt 7 ps 0.7 lw 2 lc rgb "#009E73" dt 1 title "7 thought tokens (paper: 9), 2 ahead" noenhanced, \
-    "figure2-accuracy-vs-step.dat" index 3 using 1:2 with linespoints pt 7 ps 0.7 lw 2 lc rgb "#CC79A7" dt 1 title "11 thought tokens (paper: 13), 2 ahead" noenhanced
+    "figure2-accuracy-vs-step.dat" index 1 using 1:2 with linespoints pt 7 ps 0.7 lw 2 lc rgb "#D55E00" dt 1 title "3 thought tokens (paper: 5), 4 ahead" noenhanced, \
+    "figure2-accuracy-vs-step.dat" index 2 using 1:2 with linespoints pt 7 ps 0.7 lw 2 lc rgb "#009E73" dt 1 title "7 thought tokens (paper: 9), 4 ahead" noenhanced, \
+    "figure2-accuracy-vs-step.dat" index 3 using 1:2 with linespoints pt 7 ps 0.7 lw 2 lc rgb "#CC79A7" dt 1 title "11 thought tokens (paper: 13), 4 ahead" noenhanced
   # panel 2: CSQA-style (synthetic CommonsenseQA)
   set title "CSQA-style (synthetic CommonsenseQA)" noenhanced
   set xlabel "training step (optimizer steps)" noenhanced
@@ -53,9 +53,9 @@ do for [format in "png svg"] {
     "figure2-accuracy-vs-step.dat" index 6 using 1:3:4 with filledcurves lc rgb "#009E73" notitle, \
     "figure2-accuracy-vs-step.dat" index 7 using 1:3:4 with filledcurves lc rgb "#CC79A7" notitle, \
     "figure2-accuracy-vs-step.dat" index 4 using 1:2 with lines lw 2 lc rgb "#0072B2" dt 2 title "Baseline" noenhanced, \
-    "figure2-accuracy-vs-step.dat" index 5 using 1:2 with linespoints pt 7 ps 0.7 lw 2 lc rgb "#D55E00" dt 1 title "3 thought tokens (paper: 5), 2 ahead" noenhanced, \
-    "figure2-accuracy-vs-step.dat" index 6 using 1:2 with linespoints pt 7 ps 0.7 lw 2 lc rgb "#009E73" dt 1 title "7 thought tokens (paper: 9), 2 ahead" noenhanced, \
-    "figure2-accuracy-vs-step.dat" index 7 using 1:2 with linespoints pt 7 ps 0.7 lw 2 lc rgb "#CC79A7" dt 1 title "11 thought tokens (paper: 13), 2 ahead" noenhanced
+    "figure2-accuracy-vs-step.dat" index 5 using 1:2 with linespoints pt 7 ps 0.7 lw 2 lc rgb "#D55E00" dt 1 title "3 thought tokens (paper: 5), 4 ahead" noenhanced, \
+    "figure2-accuracy-vs-step.dat" index 6 using 1:2 with linespoints pt 7 ps 0.7 lw 2 lc rgb "#009E73" dt 1 title "7 thought tokens (paper: 9), 4 ahead" noenhanced, \
+    "figure2-accuracy-vs-step.dat" index 7 using 1:2 with linespoints pt 7 ps 0.7 lw 2 lc rgb "#CC79A7" dt 1 title "11 thought tokens (paper: 13), 4 ahead" noenhanced
   unset multiplot
   unset output
 }

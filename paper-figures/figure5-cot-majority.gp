@@ -35,8 +35,8 @@ do for [format in "png svg"] {
     "figure5-cot-majority.dat" index 3 using 1:3:4 with filledcurves lc rgb "#CC79A7" notitle, \
     "figure5-cot-majority.dat" index 0 using 1:2 with linespoints pt 7 ps 0.7 lw 2 lc rgb "#0072B2" dt 2 title "Baseline model" noenhanced, \
     "figure5-cot-majority.dat" index 1 using 1:2 with linespoints pt 7 ps 0.7 lw 2 lc rgb "#D55E00" dt 2 title "Baseline: thoughts off" noenhanced, \
-    "figure5-cot-majority.dat" index 2 using 1:2 with linespoints pt 7 ps 0.7 lw 2 lc rgb "#009E73" dt 1 title "11 thought tokens (paper: 13), 2 ahead" noenhanced, \
-    "figure5-cot-majority.dat" index 3 using 1:2 with linespoints pt 7 ps 0.7 lw 2 lc rgb "#CC79A7" dt 2 title "11 thought tokens (paper: 13), 2 ahead: thoughts off" noenhanced
+    "figure5-cot-majority.dat" index 2 using 1:2 with linespoints pt 7 ps 0.7 lw 2 lc rgb "#009E73" dt 1 title "11 thought tokens (paper: 13), 4 ahead" noenhanced, \
+    "figure5-cot-majority.dat" index 3 using 1:2 with linespoints pt 7 ps 0.7 lw 2 lc rgb "#CC79A7" dt 2 title "11 thought tokens (paper: 13), 4 ahead: thoughts off" noenhanced
   unset multiplot
   unset output
 }

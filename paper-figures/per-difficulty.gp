@@ -32,7 +32,7 @@ do for [format in "png svg"] {
   plot "per-difficulty.dat" index 0 using 1:3:4 with filledcurves lc rgb "#0072B2" notitle, \
     "per-difficulty.dat" index 1 using 1:3:4 with filledcurves lc rgb "#D55E00" notitle, \
     "per-difficulty.dat" index 0 using 1:2 with linespoints pt 7 ps 0.7 lw 2 lc rgb "#0072B2" dt 2 title "Baseline" noenhanced, \
-    "per-difficulty.dat" index 1 using 1:2 with linespoints pt 7 ps 0.7 lw 2 lc rgb "#D55E00" dt 1 title "11 thought tokens (paper: 13), 2 ahead" noenhanced
+    "per-difficulty.dat" index 1 using 1:2 with linespoints pt 7 ps 0.7 lw 2 lc rgb "#D55E00" dt 1 title "11 thought tokens (paper: 13), 4 ahead" noenhanced
   # panel 2: CSQA-style (synthetic CommonsenseQA)
   set title "CSQA-style (synthetic CommonsenseQA)" noenhanced
   set xlabel "difficulty (hop: reasoning hops)" noenhanced
@@ -47,7 +47,7 @@ do for [format in "png svg"] {
   plot "per-difficulty.dat" index 2 using 1:3:4 with filledcurves lc rgb "#0072B2" notitle, \
     "per-difficulty.dat" index 3 using 1:3:4 with filledcurves lc rgb "#D55E00" notitle, \
     "per-difficulty.dat" index 2 using 1:2 with linespoints pt 7 ps 0.7 lw 2 lc rgb "#0072B2" dt 2 title "Baseline" noenhanced, \
-    "per-difficulty.dat" index 3 using 1:2 with linespoints pt 7 ps 0.7 lw 2 lc rgb "#D55E00" dt 1 title "11 thought tokens (paper: 13), 2 ahead" noenhanced
+    "per-difficulty.dat" index 3 using 1:2 with linespoints pt 7 ps 0.7 lw 2 lc rgb "#D55E00" dt 1 title "11 thought tokens (paper: 13), 4 ahead" noenhanced
   unset multiplot
   unset output
 }

@@ -34,9 +34,9 @@ do for [format in "png svg"] {
     "training-curves.dat" index 2 using 1:3:4 with filledcurves lc rgb "#009E73" notitle, \
     "training-curves.dat" index 3 using 1:3:4 with filledcurves lc rgb "#CC79A7" notitle, \
     "training-curves.dat" index 0 using 1:2 with lines lw 2 lc rgb "#0072B2" dt 2 title "Baseline" noenhanced, \
-    "training-curves.dat" index 1 using 1:2 with lines lw 2 lc rgb "#D55E00" dt 1 title "3 thought tokens (paper: 5), 2 ahead" noenhanced, \
-    "training-curves.dat" index 2 using 1:2 with lines lw 2 lc rgb "#009E73" dt 1 title "7 thought tokens (paper: 9), 2 ahead" noenhanced, \
-    "training-curves.dat" index 3 using 1:2 with lines lw 2 lc rgb "#CC79A7" dt 1 title "11 thought tokens (paper: 13), 2 ahead" noenhanced
+    "training-curves.dat" index 1 using 1:2 with lines lw 2 lc rgb "#D55E00" dt 1 title "3 thought tokens (paper: 5), 4 ahead" noenhanced, \
+    "training-curves.dat" index 2 using 1:2 with lines lw 2 lc rgb "#009E73" dt 1 title "7 thought tokens (paper: 9), 4 ahead" noenhanced, \
+    "training-curves.dat" index 3 using 1:2 with lines lw 2 lc rgb "#CC79A7" dt 1 title "11 thought tokens (paper: 13), 4 ahead" noenhanced
   # panel 2: Talk NLL (with thought, n_true ahead)
   set title "Talk NLL (with thought, n_true ahead)" noenhanced
   set xlabel "training step" noenhanced
@@ -51,9 +51,9 @@ do for [format in "png svg"] {
   plot "training-curves.dat" index 4 using 1:3:4 with filledcurves lc rgb "#D55E00" notitle, \
     "training-curves.dat" index 5 using 1:3:4 with filledcurves lc rgb "#009E73" notitle, \
     "training-curves.dat" index 6 using 1:3:4 with filledcurves lc rgb "#CC79A7" notitle, \
-    "training-curves.dat" index 4 using 1:2 with lines lw 2 lc rgb "#D55E00" dt 1 title "3 thought tokens (paper: 5), 2 ahead" noenhanced, \
-    "training-curves.dat" index 5 using 1:2 with lines lw 2 lc rgb "#009E73" dt 1 title "7 thought tokens (paper: 9), 2 ahead" noenhanced, \
-    "training-curves.dat" index 6 using 1:2 with lines lw 2 lc rgb "#CC79A7" dt 1 title "11 thought tokens (paper: 13), 2 ahead" noenhanced
+    "training-curves.dat" index 4 using 1:2 with lines lw 2 lc rgb "#D55E00" dt 1 title "3 thought tokens (paper: 5), 4 ahead" noenhanced, \
+    "training-curves.dat" index 5 using 1:2 with lines lw 2 lc rgb "#009E73" dt 1 title "7 thought tokens (paper: 9), 4 ahead" noenhanced, \
+    "training-curves.dat" index 6 using 1:2 with lines lw 2 lc rgb "#CC79A7" dt 1 title "11 thought tokens (paper: 13), 4 ahead" noenhanced
   # panel 3: Mean REINFORCE reward
   set title "Mean REINFORCE reward" noenhanced
   set xlabel "training step" noenhanced
@@ -68,9 +68,9 @@ do for [format in "png svg"] {
   plot "training-curves.dat" index 7 using 1:3:4 with filledcurves lc rgb "#D55E00" notitle, \
     "training-curves.dat" index 8 using 1:3:4 with filledcurves lc rgb "#009E73" notitle, \
     "training-curves.dat" index 9 using 1:3:4 with filledcurves lc rgb "#CC79A7" notitle, \
-    "training-curves.dat" index 7 using 1:2 with lines lw 2 lc rgb "#D55E00" dt 1 title "3 thought tokens (paper: 5), 2 ahead" noenhanced, \
-    "training-curves.dat" index 8 using 1:2 with lines lw 2 lc rgb "#009E73" dt 1 title "7 thought tokens (paper: 9), 2 ahead" noenhanced, \
-    "training-curves.dat" index 9 using 1:2 with lines lw 2 lc rgb "#CC79A7" dt 1 title "11 thought tokens (paper: 13), 2 ahead" noenhanced
+    "training-curves.dat" index 7 using 1:2 with lines lw 2 lc rgb "#D55E00" dt 1 title "3 thought tokens (paper: 5), 4 ahead" noenhanced, \
+    "training-curves.dat" index 8 using 1:2 with lines lw 2 lc rgb "#009E73" dt 1 title "7 thought tokens (paper: 9), 4 ahead" noenhanced, \
+    "training-curves.dat" index 9 using 1:2 with lines lw 2 lc rgb "#CC79A7" dt 1 title "11 thought tokens (paper: 13), 4 ahead" noenhanced
   # panel 4: Mean mixing weight w
   set title "Mean mixing weight w" noenhanced
   set xlabel "training step" noenhanced
@@ -85,9 +85,9 @@ do for [format in "png svg"] {
   plot "training-curves.dat" index 10 using 1:3:4 with filledcurves lc rgb "#D55E00" notitle, \
     "training-curves.dat" index 11 using 1:3:4 with filledcurves lc rgb "#009E73" notitle, \
     "training-curves.dat" index 12 using 1:3:4 with filledcurves lc rgb "#CC79A7" notitle, \
-    "training-curves.dat" index 10 using 1:2 with lines lw 2 lc rgb "#D55E00" dt 1 title "3 thought tokens (paper: 5), 2 ahead" noenhanced, \
-    "training-curves.dat" index 11 using 1:2 with lines lw 2 lc rgb "#009E73" dt 1 title "7 thought tokens (paper: 9), 2 ahead" noenhanced, \
-    "training-curves.dat" index 12 using 1:2 with lines lw 2 lc rgb "#CC79A7" dt 1 title "11 thought tokens (paper: 13), 2 ahead" noenhanced
+    "training-curves.dat" index 10 using 1:2 with lines lw 2 lc rgb "#D55E00" dt 1 title "3 thought tokens (paper: 5), 4 ahead" noenhanced, \
+    "training-curves.dat" index 11 using 1:2 with lines lw 2 lc rgb "#009E73" dt 1 title "7 thought tokens (paper: 9), 4 ahead" noenhanced, \
+    "training-curves.dat" index 12 using 1:2 with lines lw 2 lc rgb "#CC79A7" dt 1 title "11 thought tokens (paper: 13), 4 ahead" noenhanced
   unset multiplot
   unset output
 }
