@@ -26,9 +26,9 @@ do for [format in "png svg"] {
   set xrange [0:98.7]
   set yrange [15:0]
   set palette defined (-1 "#B2182B", -0.5 "#F4A582", 0 "#F7F7F7", 0.5 "#92C5DE", 1 "#2166AC")
-  set cbrange [-1.837724208831787:1.837724208831787]
+  set cbrange [-2.4952621459960938:2.4952621459960938]
   set colorbox horizontal user origin screen 0.35507, screen 0.10231 size screen 0.28986, screen 0.02310
-  set cbtics ("-1.84" -1.837724208831787, "0" 0, "+1.84" 1.837724208831787) out scale 0.5 nomirror
+  set cbtics ("-2.5" -2.4952621459960938, "0" 0, "+2.5" 2.4952621459960938) out scale 0.5 nomirror
   set label "change in log p(first answer token) with the thought (nats)" at screen 0.5, screen 0.14851 center noenhanced
   set label "thinking hurt" at screen 0.34541, screen 0.11386 right noenhanced tc rgb "#B2182B"
   set label "thinking helped" at screen 0.65459, screen 0.11386 left noenhanced tc rgb "#2166AC"
@@ -155,7 +155,7 @@ do for [format in "png svg"] {
   set label "=" at 35.85, 7.5 center front noenhanced tc rgb "#404040"
   set label "0" at 37.85, 7.5 center front noenhanced tc rgb "#404040"
   set label "<end>" at 41.85, 7.5 center front noenhanced tc rgb "#404040"
-  set label "0" at 45.85, 7.5 center front noenhanced tc rgb "#FFFFFF"
+  set label "0" at 45.85, 7.5 center front noenhanced tc rgb "#000000"
   set label "↵" at 47.85, 7.5 center front noenhanced tc rgb "#404040"
   set label "Q:" at 1.35, 8.5 center front noenhanced tc rgb "#404040"
   set label "what" at 5.35, 8.5 center front noenhanced tc rgb "#404040"
@@ -181,19 +181,19 @@ do for [format in "png svg"] {
   set label "↵" at 10.85, 13.5 center front noenhanced tc rgb "#404040"
   set label "A:" at 1.35, 14.5 center front noenhanced tc rgb "#404040"
   set label "<start>" at 6.85, 14.5 center front noenhanced tc rgb "#404040"
-  set label "cid" at 12.85, 14.5 center front noenhanced tc rgb "#404040"
-  set label "=" at 15.85, 14.5 center front noenhanced tc rgb "#404040"
-  set label "gus" at 18.85, 14.5 center front noenhanced tc rgb "#404040"
-  set label "=" at 21.85, 14.5 center front noenhanced tc rgb "#404040"
-  set label "jon" at 24.85, 14.5 center front noenhanced tc rgb "#404040"
-  set label "=" at 27.85, 14.5 center front noenhanced tc rgb "#404040"
-  set label "bob" at 30.85, 14.5 center front noenhanced tc rgb "#404040"
+  set label "hal" at 12.85, 14.5 center front noenhanced tc rgb "#404040"
+  set label "8" at 15.85, 14.5 center front noenhanced tc rgb "#404040"
+  set label "." at 17.85, 14.5 center front noenhanced tc rgb "#404040"
+  set label "hal" at 20.85, 14.5 center front noenhanced tc rgb "#404040"
+  set label "=" at 23.85, 14.5 center front noenhanced tc rgb "#404040"
+  set label "7" at 25.85, 14.5 center front noenhanced tc rgb "#404040"
+  set label "." at 27.85, 14.5 center front noenhanced tc rgb "#404040"
+  set label "hal" at 30.85, 14.5 center front noenhanced tc rgb "#404040"
   set label "=" at 33.85, 14.5 center front noenhanced tc rgb "#404040"
-  set label "bob" at 36.85, 14.5 center front noenhanced tc rgb "#404040"
-  set label "=" at 39.85, 14.5 center front noenhanced tc rgb "#404040"
-  set label "5" at 41.85, 14.5 center front noenhanced tc rgb "#404040"
-  set label "<end>" at 45.85, 14.5 center front noenhanced tc rgb "#404040"
-  set label "B" at 49.85, 14.5 center front noenhanced tc rgb "#FFFFFF"
+  set label "6" at 35.85, 14.5 center front noenhanced tc rgb "#404040"
+  set label "." at 37.85, 14.5 center front noenhanced tc rgb "#404040"
+  set label "<end>" at 41.85, 14.5 center front noenhanced tc rgb "#404040"
+  set label "B" at 45.85, 14.5 center front noenhanced tc rgb "#000000"
   plot "example-thoughts.dat" index 0 using 1:2:3:(0.4):4 with boxxyerror fs solid 1.0 noborder fc palette, \
     "example-thoughts.dat" index 1 using 1:2:3:(0.4) with boxxyerror fs solid 1.0 noborder fc rgb "#E3E3E3"
   unset output
