@@ -31,6 +31,13 @@ public struct ClaimChecker {
         }.flatMap { results.settings(of: $0).contains(where: \.isQuietSTaR) ? $0 : nil }
     }
 
+    /// The experiment behind a task's claims 1-3: for CSQA-style the `csqa` experiment (its base
+    /// models are pretrained on the knowledge-base world) when it has runs, else `mainExperiment`.
+    public func experiment(for column: String) -> String? {
+        if column == "csqa_soft", results.experiments["csqa"] != nil { return "csqa" }
+        return mainExperiment
+    }
+
     /// The Quiet-STaR setting the headline claims use, fixed before looking at accuracies: the
     /// longest thoughts (then the largest n_true, then the most seeds).
     public static func headline(_ settings: [Setting]) -> Setting? {
@@ -47,29 +54,30 @@ public struct ClaimChecker {
 
     private func headline() -> [ClaimCheck] {
         let paper = [("5.9% -> 10.9% (GSM8K)", "1"), ("36.3% -> 47.2% (CommonsenseQA)", "2")]
-        let settings = mainExperiment.map(results.settings(of:)) ?? []
-        let base = settings.first(where: \.isBaseline), q = ClaimChecker.headline(settings)
         return zip(ClaimChecker.tasks, paper).map { task, paper in
+            let name = experiment(for: task.column)
+            let settings = name.map(results.settings(of:)) ?? []
+            let base = settings.first(where: \.isBaseline), q = ClaimChecker.headline(settings)
             var c = ClaimCheck(number: paper.1, task: task.name,
                                claim: "Quiet-STaR raises zero-shot accuracy over the no-thought baseline (bar +\(Int(VerdictRules.headlineBar)) pts)",
                                paper: paper.0, ours: "", verdict: .inconclusive, reason: "")
             guard let base, let q, let b = base.finalSummary(task.column), let a = q.finalSummary(task.column) else {
                 c.ours = "no data"
-                c.reason = "needs a baseline and a Quiet-STaR setting with \(task.column) in \(mainExperiment ?? "thought-length")"
+                c.reason = "needs a baseline and a Quiet-STaR setting with \(task.column) in \(name ?? "thought-length")"
                 return c
             }
-            c.ours = "\(describe(b)) -> \(describe(a)) (\(q.label); \(mainExperiment!))"
+            c.ours = "\(describe(b)) -> \(describe(a)) (\(q.label); \(name!))"
             (c.verdict, c.reason) = VerdictRules.compare(a, over: b, bar: VerdictRules.headlineBar)
             return c
         }
     }
 
     private func lengths() -> [ClaimCheck] {
-        let settings = (mainExperiment.map(results.settings(of:)) ?? []).filter(\.isQuietSTaR)
-        var byLength: [Int: Setting] = [:]
-        for s in settings { if let t = s.thoughtLength, byLength[t].map({ $0.runs.count < s.runs.count }) ?? true { byLength[t] = s } }
-        let ordered = byLength.keys.sorted().map { byLength[$0]! }
-        return ClaimChecker.tasks.map { task in
+        ClaimChecker.tasks.map { task in
+            let settings = (experiment(for: task.column).map(results.settings(of:)) ?? []).filter(\.isQuietSTaR)
+            var byLength: [Int: Setting] = [:]
+            for s in settings { if let t = s.thoughtLength, byLength[t].map({ $0.runs.count < s.runs.count }) ?? true { byLength[t] = s } }
+            let ordered = byLength.keys.sorted().map { byLength[$0]! }
             let summaries = ordered.compactMap { s in s.finalSummary(task.column).map { (s, $0) } }
             var c = ClaimCheck(number: "3", task: task.name, claim: "Longer thoughts give larger gains (monotone over >= 3 lengths)",
                                paper: "gains grow with thought length (Figure 2)", ours: "", verdict: .inconclusive, reason: "")

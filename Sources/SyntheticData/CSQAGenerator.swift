@@ -50,6 +50,23 @@ public struct CSQAQuestion: Equatable, Sendable {
     var hash: UInt64 { stableHash(words: [subject, relation.rawValue] + options) }
 }
 
+/// A membership question `Q: what is zora ?\n(A) fish ... A: C` (worked: `A: steps: zora is fish . C`):
+/// the answer is the node one `is` link above the subject, the distractors other nodes of that
+/// level. It is never evaluated; it only puts subjects into question contexts.
+public struct CSQAIsAQuestion: Equatable, Sendable {
+    public let subject: String
+    public let options: [String]
+    public let answerIndex: Int
+
+    public func words(_ format: CSQAFormat) -> [String] {
+        var w = ["Q:", "what", "is", subject, "?", "\n"]
+        for (i, o) in options.enumerated() { w += ["(", choiceLetters[i], ")", o, "\n"] }
+        w.append("A:")
+        if format == .worked { w += ["steps:", subject, "is", options[answerIndex], "."] }
+        return w + [choiceLetters[answerIndex], "\n"]
+    }
+}
+
 public enum CSQAFormat: String, Codable, CaseIterable, Sendable { case worked, direct }
 
 /// stableHash of a word list (FNV-1a over UTF-8 bytes with a separator byte).
@@ -83,14 +100,30 @@ public struct CSQAGenerator: Sendable {
     }
 
     /// A question at a level (1 ... hops) with a uniformly drawn subject and relation.
-    /// At the top level, train questions use train entities; held-out ones use held-out entities.
-    public func question(level: Int, split: Split, using rng: inout SplitMix64) -> CSQAQuestion {
+    /// At the top level, train questions use train entities (`fineTune`: the fine-tune entities,
+    /// or the train entities when there are none); held-out ones use held-out entities.
+    public func question(level: Int, split: Split, fineTune: Bool = false,
+                         using rng: inout SplitMix64) -> CSQAQuestion {
         precondition((1...config.hops).contains(level), "level \(level) outside 1 ... \(config.hops)")
+        let trainSubjects = fineTune && !kb.fineTuneEntities.isEmpty ? kb.fineTuneEntities : kb.trainEntities
         let subjects = level == config.hops
-            ? (split == .train ? kb.trainEntities : kb.heldOutEntities) : kb.subjects(level: level)
+            ? (split == .train ? trainSubjects : kb.heldOutEntities) : kb.subjects(level: level)
         let s = rng.pick(subjects)
         let r = rng.pick(Relation.allCases)
         return question(subject: s, relation: r, split: split, using: &rng)
+    }
+
+    /// A membership question about a subject drawn uniformly from every entity (held-out ones
+    /// included) and group; the choices are the gold parent and other nodes of its level, shuffled.
+    public func isaQuestion(using rng: inout SplitMix64) -> CSQAIsAQuestion {
+        let subject = rng.pick(kb.entities + kb.groups)
+        let gold = kb.parent[subject]!
+        let level = kb.level(of: gold)
+        let others = kb.subjects(level: level).filter { $0 != gold }
+        var options = rng.sample(others, count: min(config.choiceCount - 1, others.count))
+        let at = rng.below(options.count + 1)
+        options.insert(gold, at: at)
+        return CSQAIsAQuestion(subject: subject, options: options, answerIndex: at)
     }
 
     /// One fact sentence, uniform over all facts of the world, followed by `\n`.

@@ -71,6 +71,7 @@ public struct Corpus: Sendable {
     /// One document (words, ending with `\n`) drawn from the mixture.
     public func document(using rng: inout SplitMix64) -> [String] {
         let hops = csqa.config.hops
+        let continued = kind == .reasoning || kind == .generic  // top-level questions: fine-tune entities
         switch rng.weightedIndex(mixture.weights) {
         case 0: return gsm.problem(split: .train, using: &rng).words(.worked)
         case 1: return gsm.problem(split: .train, using: &rng).words(.direct)
@@ -80,8 +81,11 @@ public struct Corpus: Sendable {
         case 5:
             let format: CSQAFormat = rng.below(2) == 0 ? .direct : .worked
             return csqa.question(level: 1, split: .train, using: &rng).words(format)
-        case 6: return csqa.question(level: rng.int(in: 2...hops), split: .train, using: &rng).words(.worked)
-        default: return csqa.question(level: rng.int(in: 2...hops), split: .train, using: &rng).words(.direct)
+        case 6: return csqa.question(level: rng.int(in: 2...hops), split: .train, fineTune: continued, using: &rng).words(.worked)
+        case 8:
+            let format: CSQAFormat = rng.below(2) == 0 ? .direct : .worked
+            return csqa.isaQuestion(using: &rng).words(format)
+        default: return csqa.question(level: rng.int(in: 2...hops), split: .train, fineTune: continued, using: &rng).words(.direct)
         }
     }
 

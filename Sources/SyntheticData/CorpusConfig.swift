@@ -8,7 +8,12 @@
 /// - kbFact: one fact sentence of the world, uniform over all facts (held-out entities' `is`
 ///   facts included: this is the only place those entities appear).
 /// - kbOneHop: level-1 question (a category's stated property), direct or worked with equal odds.
-/// - kbWorked / kbDirect: question at a level 2 ... hops, uniform (top level: train entities).
+/// - kbWorked / kbDirect: question at a level 2 ... hops, uniform (top level: train entities; in the
+///   reasoning and generic corpora the fine-tune entities when `kb.fineTuneEntityFraction` > 0).
+/// - kbIsA: `what is zora ?` with the node one `is` link above as the answer among nodes of its
+///   level, direct or worked with equal odds; subjects uniform over every entity (held-out ones
+///   included) and group. It puts held-out entities into question contexts without ever naming
+///   their property values next to them.
 public struct CorpusMixture: Codable, Equatable, Sendable {
     public var gsmWorked: Double = 0
     public var gsmDirect: Double = 0
@@ -18,14 +23,15 @@ public struct CorpusMixture: Codable, Equatable, Sendable {
     public var kbOneHop: Double = 0
     public var kbWorked: Double = 0
     public var kbDirect: Double = 0
+    public var kbIsA: Double = 0
 
     public init(gsmWorked: Double = 0, gsmDirect: Double = 0, arithmeticFact: Double = 0,
                 gsmStory: Double = 0, kbFact: Double = 0, kbOneHop: Double = 0,
-                kbWorked: Double = 0, kbDirect: Double = 0) {
+                kbWorked: Double = 0, kbDirect: Double = 0, kbIsA: Double = 0) {
         self.gsmWorked = gsmWorked; self.gsmDirect = gsmDirect
         self.arithmeticFact = arithmeticFact; self.gsmStory = gsmStory
         self.kbFact = kbFact; self.kbOneHop = kbOneHop
-        self.kbWorked = kbWorked; self.kbDirect = kbDirect
+        self.kbWorked = kbWorked; self.kbDirect = kbDirect; self.kbIsA = kbIsA
     }
 
     /// The measured arithmetic recipe: 40% worked, 30% direct, 30% facts.
@@ -46,11 +52,11 @@ public struct CorpusMixture: Codable, Equatable, Sendable {
     public static let factWarmup = CorpusMixture(arithmeticFact: 1)
 
     var weights: [Double] {
-        [gsmWorked, gsmDirect, arithmeticFact, gsmStory, kbFact, kbOneHop, kbWorked, kbDirect]
+        [gsmWorked, gsmDirect, arithmeticFact, gsmStory, kbFact, kbOneHop, kbWorked, kbDirect, kbIsA]
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case gsmWorked, gsmDirect, arithmeticFact, gsmStory, kbFact, kbOneHop, kbWorked, kbDirect
+        case gsmWorked, gsmDirect, arithmeticFact, gsmStory, kbFact, kbOneHop, kbWorked, kbDirect, kbIsA
     }
 
     public init(from decoder: Decoder) throws {
@@ -64,6 +70,17 @@ public struct CorpusMixture: Codable, Equatable, Sendable {
         kbOneHop = try c.decodeIfPresent(Double.self, forKey: .kbOneHop) ?? 0
         kbWorked = try c.decodeIfPresent(Double.self, forKey: .kbWorked) ?? 0
         kbDirect = try c.decodeIfPresent(Double.self, forKey: .kbDirect) ?? 0
+        kbIsA = try c.decodeIfPresent(Double.self, forKey: .kbIsA) ?? 0
+    }
+
+    /// Writes every weight, except `kbIsA` when it is 0: configurations that do not use it keep
+    /// the resolved form (and so the base-model cache keys and saved run configs) they had
+    /// before it existed.
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        for (key, w) in zip(CodingKeys.allCases, weights) where key != .kbIsA || w != 0 {
+            try c.encode(w, forKey: key)
+        }
     }
 
     public func validate(field: String) throws {

@@ -26,6 +26,13 @@ public struct KBConfig: Codable, Equatable, Sendable {
     /// Fraction of entities held out: their facts appear only as single-fact documents, their
     /// multi-hop questions only in evaluation. Must leave at least one entity on each side.
     public var heldOutEntityFraction: Double = 0.3
+    /// Fraction of entities (besides the held-out ones) whose top-level questions never appear in
+    /// the base corpus: the continued-training corpora (reasoning, generic) ask about these only,
+    /// so continued training meets multi-hop questions the base model has not memorised, as it
+    /// meets fresh problems in the GSM-style world. 0 (the default): none; the continued-training
+    /// corpora then ask about the train entities, like the base corpus. Allowed 0 ... 0.5, leaving
+    /// at least one train entity.
+    public var fineTuneEntityFraction: Double = 0
     /// Fraction of question texts (subject, relation, choice list) of non-held-out subjects that
     /// are reserved for evaluation. Allowed 0.01 ... 0.5.
     public var heldOutQuestionFraction: Double = 0.1
@@ -36,7 +43,7 @@ public struct KBConfig: Codable, Equatable, Sendable {
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case hops, entityCount, groupCount, categories, habitats, foods, colors, choiceCount,
-             otherCategoryDistractors, heldOutEntityFraction, heldOutQuestionFraction, worldSeed
+             otherCategoryDistractors, heldOutEntityFraction, fineTuneEntityFraction, heldOutQuestionFraction, worldSeed
     }
 
     public init(from decoder: Decoder) throws {
@@ -55,13 +62,37 @@ public struct KBConfig: Codable, Equatable, Sendable {
             ?? d.otherCategoryDistractors
         heldOutEntityFraction = try c.decodeIfPresent(Double.self, forKey: .heldOutEntityFraction)
             ?? d.heldOutEntityFraction
+        fineTuneEntityFraction = try c.decodeIfPresent(Double.self, forKey: .fineTuneEntityFraction)
+            ?? d.fineTuneEntityFraction
         heldOutQuestionFraction = try c.decodeIfPresent(Double.self, forKey: .heldOutQuestionFraction)
             ?? d.heldOutQuestionFraction
         worldSeed = try c.decodeIfPresent(UInt64.self, forKey: .worldSeed) ?? d.worldSeed
     }
 
+    /// Every field, except `fineTuneEntityFraction` when it is 0: worlds that do not use it keep
+    /// the resolved form (base-model cache keys, saved run configs) they had before it existed.
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(hops, forKey: .hops)
+        try c.encode(entityCount, forKey: .entityCount)
+        try c.encode(groupCount, forKey: .groupCount)
+        try c.encode(categories, forKey: .categories)
+        try c.encode(habitats, forKey: .habitats)
+        try c.encode(foods, forKey: .foods)
+        try c.encode(colors, forKey: .colors)
+        try c.encode(choiceCount, forKey: .choiceCount)
+        try c.encode(otherCategoryDistractors, forKey: .otherCategoryDistractors)
+        try c.encode(heldOutEntityFraction, forKey: .heldOutEntityFraction)
+        if fineTuneEntityFraction != 0 { try c.encode(fineTuneEntityFraction, forKey: .fineTuneEntityFraction) }
+        try c.encode(heldOutQuestionFraction, forKey: .heldOutQuestionFraction)
+        try c.encode(worldSeed, forKey: .worldSeed)
+    }
+
     /// Number of held-out entities: round(fraction * entityCount).
     public var heldOutEntityCount: Int { Int((heldOutEntityFraction * Double(entityCount)).rounded()) }
+
+    /// Number of fine-tune entities: round(fraction * entityCount).
+    public var fineTuneEntityCount: Int { Int((fineTuneEntityFraction * Double(entityCount)).rounded()) }
 
     public func pool(_ r: Relation) -> [String] {
         switch r {
@@ -88,6 +119,12 @@ public struct KBConfig: Codable, Equatable, Sendable {
             throw DataConfigError(field: "kb.heldOutEntityFraction", value: "\(heldOutEntityFraction)",
                                   allowed: "a fraction in (0, 1) leaving 1 ... \(entityCount - 1) "
                                     + "of the \(entityCount) entities held out")
+        }
+        let fineTune = fineTuneEntityCount
+        if !(fineTuneEntityFraction >= 0 && fineTuneEntityFraction <= 0.5) || held + fineTune > entityCount - 1 {
+            throw DataConfigError(field: "kb.fineTuneEntityFraction", value: "\(fineTuneEntityFraction)",
+                                  allowed: "0 ... 0.5, leaving at least one of the \(entityCount) entities "
+                                    + "neither held out nor fine-tune")
         }
         if !(heldOutQuestionFraction >= 0.01 && heldOutQuestionFraction <= 0.5) {
             throw DataConfigError(field: "kb.heldOutQuestionFraction", value: "\(heldOutQuestionFraction)",

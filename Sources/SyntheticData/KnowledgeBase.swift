@@ -46,6 +46,9 @@ public struct KnowledgeBase: Sendable {
     /// category -> relation -> value.
     public let property: [String: [Relation: String]]
     public let heldOutEntities: [String]
+    /// Entities whose top-level questions only the continued-training corpora ask (`kb.fineTuneEntityFraction`).
+    public let fineTuneEntities: [String]
+    /// The rest: their top-level questions are in the base corpus.
     public let trainEntities: [String]
     /// Every fact sentence of the world: `is` links of entities and groups, then properties.
     public let factSentences: [[String]]
@@ -90,8 +93,10 @@ public struct KnowledgeBase: Sendable {
         }
         self.property = property
         let held = Set(order[0..<config.heldOutEntityCount])
+        let fineTune = Set(order[config.heldOutEntityCount..<(config.heldOutEntityCount + config.fineTuneEntityCount)])
         heldOutEntities = entities.filter(held.contains)
-        trainEntities = entities.filter { !held.contains($0) }
+        fineTuneEntities = entities.filter(fineTune.contains)
+        trainEntities = entities.filter { !held.contains($0) && !fineTune.contains($0) }
         var facts: [[String]] = []
         for s in entities + groups { facts.append([s, "is", parent[s]!, "."]) }
         for c in config.categories {

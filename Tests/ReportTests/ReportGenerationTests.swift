@@ -62,6 +62,29 @@ final class ReportGenerationTests: XCTestCase {
         XCTAssertTrue(report.contains("**does not hold**"))
     }
 
+    func testCSQAClaimsComeFromTheCSQAExperimentWhenPresent() throws {
+        // thought-length: CSQA-style gains 3 < 6 < 10 pts; csqa experiment: no gain at all.
+        var runs = Fixtures.thoughtLength()
+        for seed in [1, 2, 3] {
+            let j = 0.004 * Double(seed - 2)
+            runs.append(Fixtures.RunSpec(experiment: "csqa", overrides: [("method", "noThought")], method: "noThought",
+                                         seed: seed, gsm: 0.1, csqa: 0.5 + j, start: (0.1, 0.5)))
+            for t in [3, 7, 11] {
+                runs.append(Fixtures.RunSpec(experiment: "csqa", overrides: [("thoughtLength", "\(t)"), ("method", "quietSTaR")],
+                                             method: "quietSTaR", seed: seed, thoughtLength: t, gsm: 0.1, csqa: 0.5 - 0.01 * Double(t) + j,
+                                             start: (0.1, 0.5)))
+            }
+        }
+        let (dir, outcome) = try generate(runs, "csqa-experiment")
+        defer { Fixtures.cleanUp(dir) }
+        XCTAssertEqual(verdict(outcome, "1"), .holds)
+        XCTAssertEqual(verdict(outcome, "2", "CSQA-style"), .doesNotHold)
+        XCTAssertEqual(verdict(outcome, "3", "GSM-style"), .holds)
+        XCTAssertEqual(verdict(outcome, "3", "CSQA-style"), .doesNotHold)
+        let claim2 = outcome.checks.first { $0.number == "2" }!
+        XCTAssertTrue(claim2.ours.contains("csqa)"), claim2.ours)
+    }
+
     func testSingleSeedIsInconclusive() throws {
         let (dir, outcome) = try generate(Fixtures.thoughtLength(seeds: [1]), "single-seed")
         defer { Fixtures.cleanUp(dir) }
