@@ -26,13 +26,19 @@ bench: deps
 	$(SWIFT) run -c release bench lm --threads 2
 
 # Every experiment (resuming what is done), every figure, the report. Release build for speed.
-EXPERIMENTS ?= thought-length controls corpus ablations cot
+# Base-model checks (direct / worked / oracle, results/<e>/base-checks.md) for BASE_CHECKS.
+EXPERIMENTS ?= thought-length controls corpus ablations cot csqa
+BASE_CHECKS ?= thought-length csqa
 reproduce: deps
 	@start=$$(date +%s); \
 	$(SWIFT) build -c release --product sweep; \
 	for e in $(EXPERIMENTS); do \
 	  echo "== experiments/$$e.json"; \
 	  $(SWIFT) run -c release sweep experiments/$$e.json --results results || exit 1; \
+	done; \
+	for e in $(BASE_CHECKS); do \
+	  echo "== base-model checks of experiments/$$e.json"; \
+	  $(SWIFT) run -c release sweep base-checks experiments/$$e.json --results results --save >/dev/null || exit 1; \
 	done; \
 	$(SWIFT) run -c release sweep figures --results results --out paper-figures || exit 1; \
 	echo "make reproduce: done in $$(( ($$(date +%s) - start) / 60 )) min; figures in paper-figures/, report in results/REPORT.md"

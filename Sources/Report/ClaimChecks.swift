@@ -47,7 +47,33 @@ public struct ClaimChecker {
     }
 
     public func checks() -> [ClaimCheck] {
-        headline() + [lengths()].flatMap { $0 } + [hardTokens()] + controls() + corpus() + [cot()] + ablations()
+        let all = headline() + [lengths()].flatMap { $0 } + [hardTokens()] + controls() + corpus() + [cot()] + ablations()
+        return all.map(untestedWithoutKnowledgeBase)
+    }
+
+    /// Where a claim's task is CSQA-style and every run of the experiment behind it was pretrained
+    /// without knowledge-base text, its CSQA-style scores are those of a model that never saw the
+    /// world: the claim is not tested there, whatever the numbers.
+    func untestedWithoutKnowledgeBase(_ c: ClaimCheck) -> ClaimCheck {
+        guard c.task == "CSQA-style", let name = experimentBehind(c) else { return c }
+        let runs = results.settings(of: name).flatMap(\.runs)
+        guard !runs.isEmpty, runs.allSatisfy({ $0.pretrainedOnKnowledgeBase == false }) else { return c }
+        var out = c
+        out.verdict = .inconclusive
+        out.reason = "not tested: the base models of \(name) were pretrained without knowledge-base text"
+        return out
+    }
+
+    /// The experiment a claim row reads.
+    func experimentBehind(_ c: ClaimCheck) -> String? {
+        switch c.number {
+        case "1", "2", "3": return experiment(for: c.task == "CSQA-style" ? "csqa_soft" : "gsm_soft")
+        case "4": return mainExperiment
+        case "5a": return "controls"
+        case "5b": return "corpus"
+        case "6": return "cot"
+        default: return "ablations"
+        }
     }
 
     // MARK: claims

@@ -15,6 +15,10 @@ public struct ReportDocument {
     public var missingFigures: [String]
     /// The text between the notes markers of the previous report (nil: none).
     public var notes: String?
+    /// Base-model check tables (`sweep base-checks`), by experiment.
+    public var baseChecks: [(experiment: String, table: String)] = []
+    /// File name of an experiment's base-model checks inside its results folder.
+    public static let baseChecksFile = "base-checks.md"
 
     public init(results: Results, checks: [ClaimCheck], figures: [(path: String, caption: String)],
                 missingFigures: [String], notes: String?) {
@@ -43,6 +47,7 @@ public struct ReportDocument {
             + "Thought lengths t count sampled thought tokens; the paper's labels count the start and end markers too (t + 2). "
             + "Our tasks are synthetic GSM-style and CSQA-style sets for tiny models, so the paper's numbers (Mistral 7B on "
             + "GSM8K / CommonsenseQA) are shown for direction, not for equality.")
+        out += ["", "## Base-model checks", ""] + baseChecksSection
         out += ["", "## Claims", ""] + claimsTable + ["", "### Verdict rules", ""] + rules
         out += ["", "## All settings", ""] + settingsTables
         out += ["", "## Wall time", ""] + wallTime
@@ -51,6 +56,17 @@ public struct ReportDocument {
         out += ["", "## Notes", "", ReportDocument.notesStart, notes.map { $0.isEmpty ? ReportDocument.emptyNotes : $0 } ?? ReportDocument.emptyNotes,
                 ReportDocument.notesEnd, ""]
         return out.joined(separator: "\n")
+    }
+
+    /// Thinking can only help where worked steps and the oracle solution beat direct answers.
+    var baseChecksSection: [String] {
+        var out = ["Before any continued training, each base model answers every held-out set three ways (`sweep base-checks`): "
+                   + "directly after `A:`, after writing its own worked steps (greedy after `A: steps:`; exact match of the last "
+                   + "answer token it writes), and after the true solution given as an oracle. Thoughts can only help where "
+                   + "the last two are well above the first."]
+        if baseChecks.isEmpty { return out + ["", "_No base-check tables (`results/<experiment>/\(ReportDocument.baseChecksFile)`)._"] }
+        for (e, table) in baseChecks { out += ["", "### \(e)", "", table] }
+        return out
     }
 
     var claimsTable: [String] {

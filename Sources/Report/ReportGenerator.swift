@@ -47,12 +47,24 @@ public struct ReportGenerator {
         }
         let checks = ClaimChecker(results: results).checks()
         let previous = try? String(contentsOfFile: reportPath, encoding: .utf8)
-        let document = ReportDocument(results: results, checks: checks, figures: listed,
+        var document = ReportDocument(results: results, checks: checks, figures: listed,
                                       missingFigures: missing + failures.map { "\($0) (rendering failed)" },
                                       notes: previous.flatMap(ReportDocument.extractNotes(from:)))
+        document.baseChecks = ReportGenerator.baseChecks(in: resultsDirectory)
         try writeAtomically(document.markdown, to: reportPath)
         return Outcome(reportPath: reportPath, rendered: rendered, missingFigures: missing, failures: failures,
                        checks: checks, results: results)
+    }
+
+    /// The `<experiment>/base-checks.md` tables (written by `sweep base-checks --output`), by
+    /// experiment name.
+    static func baseChecks(in results: String) -> [(experiment: String, table: String)] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: results))?.sorted() ?? []
+        return names.compactMap { name in
+            guard let text = try? String(contentsOfFile: "\(results)/\(name)/\(ReportDocument.baseChecksFile)", encoding: .utf8)
+            else { return nil }
+            return (name, text.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
     }
 
     /// `target` relative to the folder `base` (both absolute), with `..` as needed.

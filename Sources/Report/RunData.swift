@@ -29,6 +29,9 @@ public struct RunData: Sendable {
     /// `/thoughts/*`: string columns, and numeric columns (e.g. `delta_logp`) separately.
     public var thoughtTexts: [String: [String]]
     public var thoughtValues: [String: [Double]]
+    /// Whether the base pretraining corpus had knowledge-base text: the sum of the `kb*` weights of
+    /// `data.corpus.base` in the `config` attribute is > 0. nil when the config does not say.
+    public var pretrainedOnKnowledgeBase: Bool?
 
     /// The run id without its `seed=...` part (`run` when nothing else is left).
     public var settingID: String {
@@ -86,6 +89,7 @@ public struct RunData: Sendable {
             }
             return out
         }
+        pretrainedOnKnowledgeBase = log.attributes["config"]?.stringValue.flatMap(RunData.knowledgeBaseInBase)
         train = numeric("train")
         eval = numeric("eval")
         tokens = numeric("tokens")
@@ -102,6 +106,15 @@ public struct RunData: Sendable {
                 }
             }
         }
+    }
+
+    /// From a resolved experiment (JSON text): whether `data.corpus.base` gives any `kb*` kind a
+    /// weight > 0; nil when the text has no such mixture.
+    static func knowledgeBaseInBase(_ config: String) -> Bool? {
+        guard let root = try? JSONSerialization.jsonObject(with: Data(config.utf8)) as? [String: Any],
+              let data = root["data"] as? [String: Any], let corpus = data["corpus"] as? [String: Any],
+              let base = corpus["base"] as? [String: Any] else { return nil }
+        return base.contains { key, value in key.hasPrefix("kb") && ((value as? NSNumber)?.doubleValue ?? 0) > 0 }
     }
 
     /// A numeric column as `Double`s; nil for strings.

@@ -2,6 +2,7 @@ import ArgumentParser
 import Experiments
 import Foundation
 import SyntheticData
+import TensorCore
 
 /// `sweep base-checks <experiment.json>`: the checks on each base model of an experiment (direct
 /// answers, worked steps written by the model, oracle solution given) on every evaluation set.
@@ -13,16 +14,23 @@ struct BaseChecksCommand: ParsableCommand {
     @Argument(help: "Experiment file (JSON), e.g. experiments/csqa.json.") var experiment: String
     @Option(help: "Results folder (base models are cached in <results>/.cache).") var results: String = "results"
     @Option(help: "Items per evaluation set (default: the experiment's eval.itemsPerSet).") var items: Int?
+    @Option(help: "BLAS threads (1, as the runner: a base model pretrained here is the one the runs use).")
+    var threads: Int = 1
+    @Flag(help: "Also write the table to <results>/<experiment>/base-checks.md (atomically), where the report reads it.")
+    var save = false
 
     func validate() throws {
         if let items, items < 1 { throw ValidationError("--items must be >= 1 (got \(items))") }
+        if threads < 1 { throw ValidationError("--threads must be >= 1 (got \(threads))") }
     }
 
     func run() throws {
         let plan = try SweepPlan.load(file: experiment)
+        BLAS.setThreads(threads)
         var seen: Set<String> = []
-        print("| base model | pretrain seed | set | items | direct soft | direct exact | worked exact | oracle soft | oracle exact |")
-        print("|---|---|---|---|---|---|---|---|---|")
+        var lines = ["| base model | pretrain seed | set | items | direct soft | direct exact | worked exact | oracle soft | oracle exact |",
+                     "|---|---|---|---|---|---|---|---|---|"]
+        lines.forEach { print($0) }
         for spec in plan.runs where seen.insert(spec.baseKey).inserted {
             let gpt = try BaseModel.obtain(for: spec, cache: "\(results)/.cache") {
                 FileHandle.standardError.write(Data(($0 + "\n").utf8))
@@ -33,9 +41,18 @@ struct BaseChecksCommand: ParsableCommand {
             let sets = EvalSuite.standard(vocabulary: vocabulary, seed: UInt64(spec.experiment.eval.seed))
             for r in BaseChecks.run(gpt, sets: sets, vocabulary: vocabulary) {
                 func pct(_ x: Double) -> String { String(format: "%.1f%%", 100 * x) }
-                print("| \(spec.baseKey) | \(spec.experiment.pretrain.seed) | \(r.name) | \(r.items) | \(pct(r.directSoft)) | "
-                      + "\(pct(r.directExact)) | \(pct(r.workedExact)) | \(pct(r.oracleSoft)) | \(pct(r.oracleExact)) |")
+                lines.append("| \(spec.baseKey) | \(spec.experiment.pretrain.seed) | \(r.name) | \(r.items) | \(pct(r.directSoft)) | "
+                             + "\(pct(r.directExact)) | \(pct(r.workedExact)) | \(pct(r.oracleSoft)) | \(pct(r.oracleExact)) |")
+                print(lines.last!)
             }
+        }
+        if save {
+            let dir = "\(results)/\(plan.name)"
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            let path = "\(dir)/base-checks.md", tmp = "\(path).tmp-\(ProcessInfo.processInfo.processIdentifier)"
+            try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: tmp))
+            guard rename(tmp, path) == 0 else { unlink(tmp); throw ValidationError("cannot write \(path)") }
+            FileHandle.standardError.write(Data("wrote \(path)\n".utf8))
         }
     }
 }

@@ -32,6 +32,8 @@ enum Fixtures {
         var thoughts = false
         var cot: (accuracy: [Double], base: [Double]?)? = nil
         var steps = 40
+        /// The `config` attribute (resolved experiment JSON).
+        var config = "{}"
 
         var id: String { (overrides.map { "\($0.0)=\($0.1)" } + ["seed=\(seed)"]).joined(separator: "_") }
     }
@@ -45,7 +47,7 @@ enum Fixtures {
             "method": .string(r.method), "seed": number(r.seed), "thoughtLength": number(r.thoughtLength),
             "rationales": number(r.rationales), "nTrue": number(r.nTrue),
         ]
-        attributes["config"] = .string("{}")
+        attributes["config"] = .string(r.config)
         let n = r.steps
         let step = (0..<n).map(Double.init)
         func curve(_ from: Double, _ to: Double, _ jitter: Double) -> [Double] {

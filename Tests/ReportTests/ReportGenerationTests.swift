@@ -85,6 +85,40 @@ final class ReportGenerationTests: XCTestCase {
         XCTAssertTrue(claim2.ours.contains("csqa)"), claim2.ours)
     }
 
+    func testCSQAClaimsAreNotTestedOnModelsPretrainedWithoutTheWorld() throws {
+        let mathOnly = #"{"data": {"corpus": {"base": {"gsmWorked": 0.4, "gsmDirect": 0.3, "kbFact": 0, "kbDirect": 0}}}}"#
+        let runs = Fixtures.thoughtLength().map { r -> Fixtures.RunSpec in var r = r; r.config = mathOnly; return r }
+        let (dir, outcome) = try generate(runs, "csqa-untested")
+        defer { Fixtures.cleanUp(dir) }
+        XCTAssertEqual(verdict(outcome, "1"), .holds)
+        XCTAssertEqual(verdict(outcome, "3"), .holds)
+        for number in ["2", "3"] {
+            let c = outcome.checks.first { $0.number == number && $0.task == "CSQA-style" }!
+            XCTAssertEqual(c.verdict, .inconclusive)
+            XCTAssertTrue(c.reason.hasPrefix("not tested"), c.reason)
+        }
+        // With knowledge-base text in the base corpus the same numbers are judged.
+        let withKB = #"{"data": {"corpus": {"base": {"gsmWorked": 0.4, "kbFact": 0.1}}}}"#
+        let runs2 = Fixtures.thoughtLength().map { r -> Fixtures.RunSpec in var r = r; r.config = withKB; return r }
+        let (dir2, outcome2) = try generate(runs2, "csqa-tested")
+        defer { Fixtures.cleanUp(dir2) }
+        XCTAssertEqual(verdict(outcome2, "2", "CSQA-style"), .holds)
+    }
+
+    func testBaseCheckTablesAreIncluded() throws {
+        let dir = Fixtures.directory("base-checks")
+        defer { Fixtures.cleanUp(dir) }
+        let results = dir.appendingPathComponent("results")
+        try Fixtures.write(Fixtures.thoughtLength(), to: results)
+        let table = "| base model | set |\n|---|---|\n| 0123 | csqa-hop3 |"
+        try table.write(to: results.appendingPathComponent("thought-length/base-checks.md"), atomically: true, encoding: .utf8)
+        let generator = ReportGenerator(resultsDirectory: results.path,
+                                        figuresDirectory: dir.appendingPathComponent("paper-figures").path)
+        let report = try String(contentsOfFile: try generator.run().reportPath, encoding: .utf8)
+        XCTAssertTrue(report.contains("## Base-model checks"))
+        XCTAssertTrue(report.contains("### thought-length\n\n" + table), report)
+    }
+
     func testSingleSeedIsInconclusive() throws {
         let (dir, outcome) = try generate(Fixtures.thoughtLength(seeds: [1]), "single-seed")
         defer { Fixtures.cleanUp(dir) }
