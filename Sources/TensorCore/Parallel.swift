@@ -4,7 +4,7 @@ import Foundation
 /// one worker and never combines results across workers, so the results are bit-identical whatever
 /// the scheduling (and whatever the number of workers).
 enum Parallel {
-    /// The number of workers: OpenBLAS's thread setting, so `BLAS.setThreads(1)` makes everything serial.
+    /// The number of workers: `BLAS.setThreads`, so `BLAS.setThreads(1)` makes everything serial.
     static var width: Int { max(1, BLAS.threads) }
 
     /// Runs body(i) for i in 0..<n, on up to `width` workers (inline when 1).
