@@ -14,17 +14,22 @@ let gemmSplitRows = 12
 /// split, so no partial sums are combined, and each element of C is computed by one worker exactly
 /// as by the unsplit call: the result is bit-identical to `BLAS.gemm` for any number of workers
 /// (tested in KernelTwinTests). Below `gemmSplitThreshold`, or with one worker, it is one plain call.
+/// `prepareRows`, if given, is called with each block's rows of C just before its sgemm (on the
+/// worker that owns them), e.g. to write the bias rows that a beta-1 product then lands on.
 func splitGemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
                a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
-               beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, workers: Int = Parallel.width) {
+               beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, workers: Int = Parallel.width,
+               prepareRows: ((Range<Int>) -> Void)? = nil) {
     let units = (m + gemmSplitRows - 1) / gemmSplitRows
     if workers <= 1 || units < 2 || m * n * k < gemmSplitThreshold {
+        prepareRows?(0..<m)
         BLAS.gemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb,
                   beta: beta, c: c, ldc: ldc)
         return
     }
     Parallel.forEach(units, workers: workers) { range in
         let r0 = range.lowerBound * gemmSplitRows, r1 = min(m, range.upperBound * gemmSplitRows)
+        prepareRows?(r0..<r1)
         // Rows r0..<r1 of op(A): A stored (M, K) -> row offset; stored (K, M) -> column offset.
         BLAS.gemm(transA: transA, transB: transB, m: r1 - r0, n: n, k: k, alpha: alpha,
                   a: a + (transA ? r0 : r0 * lda), lda: lda, b: b, ldb: ldb, beta: beta, c: c + r0 * ldc, ldc: ldc)
@@ -136,13 +141,13 @@ extension Tensor {
         let k = w.shape[0], n = w.shape[1], m = x.count / k
         precondition(bias.count == n, "linear: bias has \(bias.count) values for width \(n)")
         let y = uninitializedFloats(m * n) { yp in
-            bias.data.withUnsafeBufferPointer { bb in
-                for r in 0..<m { (yp + r * n).update(from: bb.baseAddress!, count: n) }
-            }
-            x.data.withUnsafeBufferPointer { xx in w.data.withUnsafeBufferPointer { ww in
+            bias.data.withUnsafeBufferPointer { bb in x.data.withUnsafeBufferPointer { xx in w.data.withUnsafeBufferPointer { ww in
+                let bp = bb.baseAddress!
                 splitGemm(transA: false, transB: false, m: m, n: n, k: k, a: xx.baseAddress!, lda: k,
-                          b: ww.baseAddress!, ldb: n, beta: 1, c: yp, ldc: n)
-            } }
+                          b: ww.baseAddress!, ldb: n, beta: 1, c: yp, ldc: n) { rows in
+                    for r in rows { (yp + r * n).update(from: bp, count: n) }
+                }
+            } } }
         }
         var s = x.shape; s[s.count - 1] = n
         return Tensor(y, shape: s, parents: [x, w, bias]) { out in

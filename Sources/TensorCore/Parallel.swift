@@ -16,6 +16,20 @@ enum Parallel {
             body((i * n / w)..<((i + 1) * n / w))
         }
     }
+
+    /// Element-wise work on 0..<n: body gets contiguous chunks whose boundaries are multiples of 8,
+    /// split over the workers when n >= `minimum` (one call with 0..<n otherwise). For loops where
+    /// each index is computed on its own, so the split cannot change any value.
+    static func chunks(_ n: Int, minimum: Int = 65_536, _ body: (Range<Int>) -> Void) {
+        if n < minimum || width <= 1 { if n > 0 { body(0..<n) }; return }
+        forEach((n + 7) / 8) { g in body((g.lowerBound * 8)..<min(n, g.upperBound * 8)) }
+    }
+
+    /// The number of workers for `units` independent pieces of `unitSize` values each: 1 below
+    /// `minimum` values in all, else `width`.
+    static func workers(units: Int, unitSize: Int, minimum: Int = 65_536) -> Int {
+        units * unitSize >= minimum ? width : 1
+    }
 }
 
 extension Tensor {

@@ -239,3 +239,28 @@ extension KernelTwinTests {
         XCTAssertTrue(run(threads: 1) == run(threads: 2), "matrix products differ between 1 and 2 workers")
     }
 }
+
+extension KernelTwinTests {
+    /// Element-wise ops, slices, concat and layer norm's parameter gradients split their work over the
+    /// cores above a size threshold: 1 and 2 workers give identical values and gradients.
+    func testElementwiseAndShapeOpsIdenticalAcrossThreadCounts() {
+        func run(threads: Int) -> [[Float]] {
+            let saved = BLAS.threads
+            BLAS.setThreads(threads)
+            defer { BLAS.setThreads(saved) }
+            var rng = RNG(seed: 23)
+            let x = Tensor.randn([3, 250, 131], using: &rng, requiresGrad: true)   // ragged, above thresholds
+            let y = Tensor.randn([3, 250, 131], using: &rng, requiresGrad: true)
+            let bias = Tensor.randn([131], using: &rng, requiresGrad: true)
+            let g = Tensor.randn([131], using: &rng, requiresGrad: true), b = Tensor.randn([131], using: &rng, requiresGrad: true)
+            let s = ((x + y) * Float(0.7) + bias).relu()
+            let parts = [s.slice(axis: 2, 0..<40), s.slice(axis: 2, 40..<131), x.slice(axis: 1, 10..<240)]
+            let c = Tensor.concat([parts[1], parts[0]], axis: 2) + y
+            let h = c.layerNorm(gamma: g, beta: b).tanh()
+            let proj = Tensor.randn(h.shape, using: &rng), proj2 = Tensor.randn(parts[2].shape, using: &rng)
+            ((h * proj).sum() + (parts[2] * proj2).sum()).backward()
+            return [h.data, x.grad, y.grad, bias.grad, g.grad, b.grad]
+        }
+        XCTAssertTrue(run(threads: 1) == run(threads: 2), "element-wise / shape ops differ between 1 and 2 workers")
+    }
+}
