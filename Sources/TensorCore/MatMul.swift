@@ -173,11 +173,15 @@ extension Tensor {
     }
 }
 
-/// dst[j] += sum_r src[r * width + j], rows in order (a fixed summation order).
+/// dst[j] += sum_r src[r * width + j], rows in order (a fixed summation order). Above 65,536 values
+/// the columns (in groups of 8) are split over the workers; each column is still summed in row order.
 @inline(__always)
 func addRows(_ src: UnsafePointer<Float>, rows: Int, width: Int, into dst: UnsafeMutablePointer<Float>) {
-    for r in 0..<rows {
-        let s = src + r * width
-        for j in 0..<width { dst[j] += s[j] }
+    Parallel.forEach((width + 7) / 8, workers: rows * width >= 65_536 ? Parallel.width : 1) { groups in
+        let lo = groups.lowerBound * 8, hi = min(width, groups.upperBound * 8)
+        for r in 0..<rows {
+            let s = src + r * width
+            for j in lo..<hi { dst[j] += s[j] }
+        }
     }
 }
