@@ -264,3 +264,48 @@ extension KernelTwinTests {
         XCTAssertTrue(run(threads: 1) == run(threads: 2), "element-wise / shape ops differ between 1 and 2 workers")
     }
 }
+
+extension KernelTwinTests {
+    /// Parallel.forEach runs every index exactly once, in many back-to-back sections (helpers
+    /// spinning or asleep), in a section started from inside another one (run inline), and when two
+    /// threads start sections at the same time.
+    func testParallelForEachRunsEveryIndexOnce() {
+        let saved = BLAS.threads
+        BLAS.setThreads(2)
+        defer { BLAS.setThreads(saved) }
+        final class Counts: @unchecked Sendable {
+            var c: [Int]
+            init(_ n: Int) { c = [Int](repeating: 0, count: n) }
+        }
+        for round in 0..<2000 {
+            let n = 1 + round % 37
+            let counts = Counts(n)
+            counts.c.withUnsafeMutableBufferPointer { p in
+                let base = p.baseAddress!
+                Parallel.forEach(n) { r in for i in r { base[i] += 1 } }
+            }
+            XCTAssertEqual(counts.c, [Int](repeating: 1, count: n), "round \(round)")
+            if round % 500 == 0 { usleep(2_000) }  // let the helpers fall asleep now and then
+        }
+        let nested = Counts(64)
+        nested.c.withUnsafeMutableBufferPointer { p in
+            let base = p.baseAddress!
+            Parallel.forEach(8) { outer in
+                for o in outer { Parallel.forEach(8) { inner in for i in inner { base[o * 8 + i] += 1 } } }
+            }
+        }
+        XCTAssertEqual(nested.c, [Int](repeating: 1, count: 64))
+        let a = Counts(300), b = Counts(300)
+        DispatchQueue.concurrentPerform(iterations: 2) { t in
+            let target = t == 0 ? a : b
+            for _ in 0..<200 {
+                target.c.withUnsafeMutableBufferPointer { p in
+                    let base = p.baseAddress!
+                    Parallel.forEach(300) { r in for i in r { base[i] += 1 } }
+                }
+            }
+        }
+        XCTAssertEqual(a.c, [Int](repeating: 200, count: 300))
+        XCTAssertEqual(b.c, [Int](repeating: 200, count: 300))
+    }
+}
