@@ -231,20 +231,19 @@ extension Tensor {
     }
 }
 
-/// max(-inf, a[0], ..., a[n-1]), eight lanes at a time. The maximum does not depend on the order
-/// (values are never NaN here; +0 and -0 may come out either way, which no caller can tell apart:
-/// it is only subtracted before exp).
+/// max(-inf, a[0], ..., a[n-1]) over four independent chains. The maximum does not depend on the
+/// order (values are never NaN here; +0 and -0 may come out either way, which no caller can tell
+/// apart: it is only subtracted before exp).
 @inline(__always)
 func maxOf(_ a: UnsafePointer<Float>, _ n: Int) -> Float {
-    var acc = SIMD8<Float>(repeating: -.infinity)
+    var m0 = -Float.infinity, m1 = -Float.infinity, m2 = -Float.infinity, m3 = -Float.infinity
     var j = 0
-    while j + 8 <= n {
-        acc = pointwiseMax(acc, UnsafeRawPointer(a + j).loadUnaligned(as: SIMD8<Float>.self))
-        j += 8
+    while j + 4 <= n {
+        m0 = max(m0, a[j]); m1 = max(m1, a[j + 1]); m2 = max(m2, a[j + 2]); m3 = max(m3, a[j + 3])
+        j += 4
     }
-    var m = acc.max()
-    while j < n { m = max(m, a[j]); j += 1 }
-    return m
+    while j < n { m0 = max(m0, a[j]); j += 1 }
+    return max(max(m0, m1), max(m2, m3))
 }
 
 /// sum_j a[j] b[j], eight lanes at a time (a fixed order: the same result on every call).
