@@ -10,10 +10,10 @@ import TensorCore
 /// `jobs > 1` the runner starts `jobs` worker processes (`<executable> worker ...`) that share
 /// the runs through the same locks.
 ///
-/// BLAS threads: 1 per process unless set. OpenBLAS gives bit-different sums for different thread
-/// counts, so results are bit-identical for the same seed and the same thread count only; one
-/// thread per process makes them independent of `jobs` (and 2 threads gave no speed-up at this
-/// model size on 2 cores).
+/// Threads: 1 per process unless set (`BLAS.setThreads`: workers of TensorCore's own splits;
+/// OpenBLAS itself always runs single-threaded). Results are bit-identical for the same seed
+/// whatever the thread count (TensorCore/README.md); one thread per process keeps `jobs` processes
+/// from competing for the cores (and 2 threads gave no speed-up at this model size on 2 cores).
 public struct SweepRunner {
     public struct Options: Sendable {
         public var results: String = "results"

@@ -52,6 +52,11 @@ extension Tensor {
         // (batch, head) pairs are then split over the cores (each pair owns its output columns,
         // so the split does not change any result).
         let rb = max(8, min(32, 262_144 / max(1, tk * dh)))
+        // Work units: (batch row, group of hg heads). With diagonal steps a unit takes all heads of its
+        // row, so the diagonal keys/values/gradients are read row by row, whole rows at a time (one
+        // head's columns are a quarter of each row); without, one head (more units to split).
+        // Every unit owns its output columns, so the split does not change any result.
+        let hg = nd > 0 ? heads : 1, groups = heads / hg, units = b * groups
         /// Keys that some row of the block r0..<r1 may see.
         func keysFor(_ r1: Int) -> Int { causal ? max(0, min(tk, r1 + off)) : tk }
         /// Keys row i sees (the additive mask hides its entries itself).
@@ -70,58 +75,69 @@ extension Tensor {
             let qq = src[0], kk = src[1], vv = src[2]
             let dks = Array(src[3..<(3 + nd)]), dvs = Array(src[(3 + nd)...])
             let pBase = pp.baseAddress!, pdBase = ppd.baseAddress!, yBase = yy.baseAddress!
-            Parallel.forEach(bh) { range in
-                for z in range {
-                    let bi = z / heads, h = z % heads
-                    let qb = qq + bi * tq * c + h * dh
-                    let kb = kk + bi * tk * c + h * dh
-                    let vb = vv + bi * tk * c + h * dh
-                    let yb = yBase + bi * tq * c + h * dh
-                    let sp = pBase + z * tq * tk
-                    let sd = pdBase + z * nd * tq
+            Parallel.forEach(units) { range in
+                for u in range {
+                    let bi = u / groups, h0 = (u % groups) * hg
+                    let hs = h0..<(h0 + hg)
+                    let rowQ = qq + bi * tq * c, rowY = yBase + bi * tq * c
                     for r0 in stride(from: 0, to: tq, by: rb) {
                         let r1 = min(tq, r0 + rb), nr = r1 - r0, kv = keysFor(r1)
                         // Scores S = Q K^T * scale for rows r0..<r1, keys 0..<kv.
                         if kv > 0 {
-                            BLAS.gemm(transA: false, transB: true, m: nr, n: kv, k: dh, alpha: scale, a: qb + r0 * c,
-                                      lda: c, b: kb, ldb: c, beta: 0, c: sp + r0 * tk, ldc: tk)
+                            for h in hs {
+                                BLAS.gemm(transA: false, transB: true, m: nr, n: kv, k: dh, alpha: scale,
+                                          a: rowQ + r0 * c + h * dh, lda: c, b: kk + bi * tk * c + h * dh, ldb: c,
+                                          beta: 0, c: pBase + (bi * heads + h) * tq * tk + r0 * tk, ldc: tk)
+                            }
                         }
                         for m in 0..<nd {
-                            let kd = dks[m] + bi * tq * c + h * dh
-                            for i in r0..<r1 { sd[m * tq + i] = dot(qb + i * c, kd + i * c, dh) * scale }
+                            let kd = dks[m] + bi * tq * c
+                            for i in r0..<r1 {
+                                for h in hs {
+                                    pdBase[((bi * heads + h) * nd + m) * tq + i] = dot(rowQ + i * c + h * dh, kd + i * c + h * dh, dh) * scale
+                                }
+                            }
                         }
                         // Mask + joint softmax per row.
-                        for i in r0..<r1 {
-                            let row = sp + i * tk
-                            let visible = visibleFor(i)
-                            if am.count > 0 { for j in 0..<tk { row[j] += am[i * tk + j] } }
-                            var mx = -Float.infinity
-                            for j in 0..<visible { mx = max(mx, row[j]) }
-                            for m in 0..<nd { mx = max(mx, sd[m * tq + i]) }
-                            if mx == -.infinity {  // sees nothing
-                                for j in 0..<tk { row[j] = 0 }
-                                for m in 0..<nd { sd[m * tq + i] = 0 }
-                                continue
+                        for h in hs {
+                            let sp = pBase + (bi * heads + h) * tq * tk, sd = pdBase + (bi * heads + h) * nd * tq
+                            for i in r0..<r1 {
+                                let row = sp + i * tk
+                                let visible = visibleFor(i)
+                                if am.count > 0 { for j in 0..<tk { row[j] += am[i * tk + j] } }
+                                var mx = maxOf(row, visible)
+                                for m in 0..<nd { mx = max(mx, sd[m * tq + i]) }
+                                if mx == -.infinity {  // sees nothing
+                                    for j in 0..<tk { row[j] = 0 }
+                                    for m in 0..<nd { sd[m * tq + i] = 0 }
+                                    continue
+                                }
+                                var total = visible > 0 ? FastMath.expShiftSum(row, row, visible, shift: mx) : 0
+                                for j in visible..<tk { row[j] = 0 }
+                                for m in 0..<nd { let e = Foundation.exp(sd[m * tq + i] - mx); sd[m * tq + i] = e; total += e }
+                                let inv = 1 / total
+                                for j in 0..<visible { row[j] *= inv }
+                                for m in 0..<nd { sd[m * tq + i] *= inv }
                             }
-                            var total = visible > 0 ? FastMath.expShiftSum(row, row, visible, shift: mx) : 0
-                            for j in visible..<tk { row[j] = 0 }
-                            for m in 0..<nd { let e = Foundation.exp(sd[m * tq + i] - mx); sd[m * tq + i] = e; total += e }
-                            let inv = 1 / total
-                            for j in 0..<visible { row[j] *= inv }
-                            for m in 0..<nd { sd[m * tq + i] *= inv }
                         }
                         // O = P V (+ diagonal terms)
-                        if kv > 0 {
-                            BLAS.gemm(transA: false, transB: false, m: nr, n: dh, k: kv, a: sp + r0 * tk, lda: tk,
-                                      b: vb, ldb: c, beta: 0, c: yb + r0 * c, ldc: c)
-                        } else {
-                            for i in r0..<r1 { (yb + i * c).update(repeating: 0, count: dh) }
+                        for h in hs {
+                            let yb = rowY + h * dh
+                            if kv > 0 {
+                                BLAS.gemm(transA: false, transB: false, m: nr, n: dh, k: kv,
+                                          a: pBase + (bi * heads + h) * tq * tk + r0 * tk, lda: tk,
+                                          b: vv + bi * tk * c + h * dh, ldb: c, beta: 0, c: yb + r0 * c, ldc: c)
+                            } else {
+                                for i in r0..<r1 { (yb + i * c).update(repeating: 0, count: dh) }
+                            }
                         }
                         for m in 0..<nd {
-                            let vd = dvs[m] + bi * tq * c + h * dh
+                            let vd = dvs[m] + bi * tq * c
                             for i in r0..<r1 {
-                                let w = sd[m * tq + i]
-                                axpy(yb + i * c, w, vd + i * c, dh)
+                                for h in hs {
+                                    let w = pdBase[((bi * heads + h) * nd + m) * tq + i]
+                                    axpy(rowY + i * c + h * dh, w, vd + i * c + h * dh, dh)
+                                }
                             }
                         }
                     }
@@ -140,57 +156,69 @@ extension Tensor {
                 let dks = Array(src[3..<(3 + nd)]), dvs = Array(src[(3 + nd)...])
                 let gdk = Array(dst[3..<(3 + nd)]), gdv = Array(dst[(3 + nd)...])
                 let gBase = gg.baseAddress!, pBase = pp.baseAddress!, pdBase = ppd.baseAddress!
-                Parallel.forEach(bh) { range in
-                    // Scratch per worker: dP for one row block (rb, Tk), dPd (nd, Tq).
-                    var dpBuf = [Float](repeating: 0, count: rb * max(tk, 1))
-                    var dpdBuf = [Float](repeating: 0, count: max(nd * tq, 1))
+                Parallel.forEach(units) { range in
+                    // Scratch per worker: dP for one row block of each head (hg, rb, Tk), dPd (hg, nd, Tq).
+                    var dpBuf = [Float](repeating: 0, count: hg * rb * max(tk, 1))
+                    var dpdBuf = [Float](repeating: 0, count: max(hg * nd * tq, 1))
                     dpBuf.withUnsafeMutableBufferPointer { dpp in dpdBuf.withUnsafeMutableBufferPointer { dppd in
-                    let dP = dpp.baseAddress!, dPd = dppd.baseAddress!
-                    for z in range {
-                        let bi = z / heads, h = z % heads
-                        let o = bi * tq * c + h * dh, ok = bi * tk * c + h * dh
-                        let qb = qq + o, kb = kk + ok, vb = vv + ok
-                        let gy = gBase + o
-                        let sp = pBase + z * tq * tk, sd = pdBase + z * nd * tq
+                    let dPs = dpp.baseAddress!, dPds = dppd.baseAddress!
+                    for u in range {
+                        let bi = u / groups, h0 = (u % groups) * hg
+                        let hs = h0..<(h0 + hg)
+                        let ro = bi * tq * c, rk = bi * tk * c  // this batch row's queries / keys
                         for r0 in stride(from: 0, to: tq, by: rb) {
                             let r1 = min(tq, r0 + rb), nr = r1 - r0, kv = keysFor(r1)
-                            let pr = sp + r0 * tk
                             // dP = dO V^T (rows r0..<r1, keys 0..<kv);  dV += P^T dO
                             if kv > 0 {
-                                BLAS.gemm(transA: false, transB: true, m: nr, n: kv, k: dh, a: gy + r0 * c, lda: c,
-                                          b: vb, ldb: c, beta: 0, c: dP, ldc: tk)
-                                BLAS.gemm(transA: true, transB: false, m: kv, n: dh, k: nr, a: pr, lda: tk,
-                                          b: gy + r0 * c, ldb: c, beta: 1, c: dv + ok, ldc: c)
+                                for h in hs {
+                                    let gy = gBase + ro + h * dh, pr = pBase + (bi * heads + h) * tq * tk + r0 * tk
+                                    BLAS.gemm(transA: false, transB: true, m: nr, n: kv, k: dh, a: gy + r0 * c, lda: c,
+                                              b: vv + rk + h * dh, ldb: c, beta: 0, c: dPs + (h - h0) * rb * tk, ldc: tk)
+                                    BLAS.gemm(transA: true, transB: false, m: kv, n: dh, k: nr, a: pr, lda: tk,
+                                              b: gy + r0 * c, ldb: c, beta: 1, c: dv + rk + h * dh, ldc: c)
+                                }
                             }
                             for m in 0..<nd {
-                                let vd = dvs[m] + o, gvd = gdv[m] + o
+                                let vd = dvs[m] + ro, gvd = gdv[m] + ro
                                 for i in r0..<r1 {
-                                    dPd[m * tq + i] = dot(gy + i * c, vd + i * c, dh)
-                                    let w = sd[m * tq + i]
-                                    axpy(gvd + i * c, w, gy + i * c, dh)
+                                    for h in hs {
+                                        let x = i * c + h * dh, gy = gBase + ro + x
+                                        dPds[((h - h0) * nd + m) * tq + i] = dot(gy, vd + x, dh)
+                                        axpy(gvd + x, pdBase[((bi * heads + h) * nd + m) * tq + i], gy, dh)
+                                    }
                                 }
                             }
                             // dS = P (dP - rowdot) * scale, in place in dP / dPd.
-                            for i in r0..<r1 {
-                                let prow = pr + (i - r0) * tk, drow = dP + (i - r0) * tk
-                                var rd = dot(prow, drow, kv)
-                                for m in 0..<nd { rd += sd[m * tq + i] * dPd[m * tq + i] }
-                                for j in 0..<kv { drow[j] = prow[j] * (drow[j] - rd) * scale }
-                                for m in 0..<nd { dPd[m * tq + i] = sd[m * tq + i] * (dPd[m * tq + i] - rd) * scale }
+                            for h in hs {
+                                let pr = pBase + (bi * heads + h) * tq * tk + r0 * tk, sd = pdBase + (bi * heads + h) * nd * tq
+                                let dP = dPs + (h - h0) * rb * tk, dPd = dPds + (h - h0) * nd * tq
+                                for i in r0..<r1 {
+                                    let prow = pr + (i - r0) * tk, drow = dP + (i - r0) * tk
+                                    var rd = dot(prow, drow, kv)
+                                    for m in 0..<nd { rd += sd[m * tq + i] * dPd[m * tq + i] }
+                                    for j in 0..<kv { drow[j] = prow[j] * (drow[j] - rd) * scale }
+                                    for m in 0..<nd { dPd[m * tq + i] = sd[m * tq + i] * (dPd[m * tq + i] - rd) * scale }
+                                }
                             }
                             // dQ += dS K ; dK += dS^T Q
                             if kv > 0 {
-                                BLAS.gemm(transA: false, transB: false, m: nr, n: dh, k: kv, a: dP, lda: tk, b: kb, ldb: c,
-                                          beta: 1, c: dq + o + r0 * c, ldc: c)
-                                BLAS.gemm(transA: true, transB: false, m: kv, n: dh, k: nr, a: dP, lda: tk,
-                                          b: qb + r0 * c, ldb: c, beta: 1, c: dk + ok, ldc: c)
+                                for h in hs {
+                                    let dP = dPs + (h - h0) * rb * tk
+                                    BLAS.gemm(transA: false, transB: false, m: nr, n: dh, k: kv, a: dP, lda: tk,
+                                              b: kk + rk + h * dh, ldb: c, beta: 1, c: dq + ro + h * dh + r0 * c, ldc: c)
+                                    BLAS.gemm(transA: true, transB: false, m: kv, n: dh, k: nr, a: dP, lda: tk,
+                                              b: qq + ro + h * dh + r0 * c, ldb: c, beta: 1, c: dk + rk + h * dh, ldc: c)
+                                }
                             }
                             for m in 0..<nd {
-                                let kd = dks[m] + o, gkd = gdk[m] + o
+                                let kd = dks[m] + ro, gkd = gdk[m] + ro
                                 for i in r0..<r1 {
-                                    let w = dPd[m * tq + i]
-                                    axpy(dq + o + i * c, w, kd + i * c, dh)
-                                    axpy(gkd + i * c, w, qb + i * c, dh)
+                                    for h in hs {
+                                        let x = i * c + h * dh
+                                        let w = dPds[((h - h0) * nd + m) * tq + i]
+                                        axpy(dq + ro + x, w, kd + x, dh)
+                                        axpy(gkd + x, w, qq + ro + x, dh)
+                                    }
                                 }
                             }
                         }
@@ -201,6 +229,21 @@ extension Tensor {
             }
         }
     }
+}
+
+/// max(-inf, a[0], ..., a[n-1]) over four independent chains. The maximum does not depend on the
+/// order (values are never NaN here; +0 and -0 may come out either way, which no caller can tell
+/// apart: it is only subtracted before exp).
+@inline(__always)
+func maxOf(_ a: UnsafePointer<Float>, _ n: Int) -> Float {
+    var m0 = -Float.infinity, m1 = -Float.infinity, m2 = -Float.infinity, m3 = -Float.infinity
+    var j = 0
+    while j + 4 <= n {
+        m0 = max(m0, a[j]); m1 = max(m1, a[j + 1]); m2 = max(m2, a[j + 2]); m3 = max(m3, a[j + 3])
+        j += 4
+    }
+    while j < n { m0 = max(m0, a[j]); j += 1 }
+    return max(max(m0, m1), max(m2, m3))
 }
 
 /// sum_j a[j] b[j], eight lanes at a time (a fixed order: the same result on every call).

@@ -5,11 +5,34 @@ import Glibc
 
 /// Thin wrappers over OpenBLAS: C = alpha * op(A) op(B) + beta * C, row-major.
 public enum BLAS {
-    /// Sets the number of threads OpenBLAS may use.
-    public static func setThreads(_ n: Int) { openblas_set_num_threads(Int32(n)) }
+    /// Sets the number of workers for the suite's own splits (large matrix products, attention, row
+    /// ops; see `Parallel`). OpenBLAS itself always runs on one thread: one thread pool instead of two
+    /// competing for the cores, and each product's rounding is that of single-threaded sgemm.
+    public static func setThreads(_ n: Int) {
+        singleThreadedBLAS.touch()
+        workerSetting = max(1, n)
+    }
 
-    /// The number of threads OpenBLAS may use.
-    public static var threads: Int { Int(openblas_get_num_threads()) }
+    /// The number of workers (`setThreads`; until then OpenBLAS's default thread count, which honours
+    /// OPENBLAS_NUM_THREADS).
+    public static var threads: Int { workerSetting > 0 ? workerSetting : singleThreadedBLAS.defaultThreads }
+
+    nonisolated(unsafe) private static var workerSetting = 0
+
+    /// Reads OpenBLAS's default thread count once, then sets OpenBLAS to one thread for good.
+    /// `touch()` (first thing in `setThreads` and `gemm`) makes sure this ran before any product.
+    private struct SingleThreaded {
+        let defaultThreads: Int
+        init() {
+            defaultThreads = max(1, Int(openblas_get_num_threads()))
+            openblas_set_num_threads(1)
+        }
+        @inline(__always) func touch() { precondition(defaultThreads > 0) }
+    }
+    private static let singleThreadedBLAS = SingleThreaded()
+
+    /// OpenBLAS's own thread count (1 once any product ran or `setThreads` was called).
+    static var openBLASThreads: Int { Int(openblas_get_num_threads()) }
 
     /// The kernel OpenBLAS chose for this CPU (e.g. "Haswell", "SkylakeX", "Zen").
     public static var coreName: String { String(cString: openblas_get_corename()) }
@@ -19,6 +42,7 @@ public enum BLAS {
     public static func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
                             a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
                             beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        singleThreadedBLAS.touch()
         cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
                     Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }

@@ -46,9 +46,15 @@ extension Tensor {
         let y = uninitializedFloats(a.count) { yp in
             a.data.withUnsafeBufferPointer { aa in b.data.withUnsafeBufferPointer { bb in
                 let ap = aa.baseAddress!, bp = bb.baseAddress!
-                for r in 0..<reps {
-                    let base = r * n
-                    for j in 0..<n { yp[base + j] = ap[base + j] + bp[j] }
+                if reps == 1 {
+                    Parallel.chunks(n) { r in for i in r { yp[i] = ap[i] + bp[i] } }
+                } else {
+                    Parallel.forEach(reps, workers: Parallel.workers(units: reps, unitSize: n)) { rr in
+                        for r in rr {
+                            let base = r * n
+                            for j in 0..<n { yp[base + j] = ap[base + j] + bp[j] }
+                        }
+                    }
                 }
             } }
         }
@@ -94,10 +100,18 @@ extension Tensor {
 
     /// y = s * a
     public static func * (a: Tensor, s: Float) -> Tensor {
-        let y = a.data.map { $0 * s }
+        let y = uninitializedFloats(a.count) { yp in
+            a.data.withUnsafeBufferPointer { aa in
+                let ap = aa.baseAddress!
+                Parallel.chunks(aa.count) { r in for i in r { yp[i] = ap[i] * s } }
+            }
+        }
         return Tensor(y, shape: a.shape, parents: [a]) { out in
             // da = s * dy
-            a.withGrad { ga in out.grad.withUnsafeBufferPointer { g in for i in 0..<g.count { ga[i] += s * g[i] } } }
+            a.withGrad { ga in out.grad.withUnsafeBufferPointer { g in
+                let gap = ga.baseAddress!, gp = g.baseAddress!
+                Parallel.chunks(g.count) { r in for i in r { gap[i] += s * gp[i] } }
+            } }
         }
     }
 
@@ -122,14 +136,20 @@ extension Tensor {
     /// Shared shape of a unary op: y = f(x), dx += dy * f'(x, y).
     @inline(__always)
     func unary(_ f: (Float) -> Float, _ df: @escaping (Float, Float) -> Float) -> Tensor {
-        let y = data.map(f)
+        let y = uninitializedFloats(count) { yp in
+            data.withUnsafeBufferPointer { xx in
+                let xp = xx.baseAddress!
+                Parallel.chunks(xx.count) { r in for i in r { yp[i] = f(xp[i]) } }
+            }
+        }
         let x = self
         return Tensor(y, shape: shape, parents: [x]) { out in
             x.withGrad { gx in
                 out.grad.withUnsafeBufferPointer { g in
                     x.data.withUnsafeBufferPointer { xx in
                         out.data.withUnsafeBufferPointer { yy in
-                            for i in 0..<g.count { gx[i] += g[i] * df(xx[i], yy[i]) }
+                            let gxp = gx.baseAddress!, gp = g.baseAddress!, xp = xx.baseAddress!, yp = yy.baseAddress!
+                            Parallel.chunks(g.count) { r in for i in r { gxp[i] += gp[i] * df(xp[i], yp[i]) } }
                         }
                     }
                 }

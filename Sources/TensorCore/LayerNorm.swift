@@ -61,14 +61,20 @@ extension Tensor {
                         }
                     } }
                 }
-                if gamma.requiresGrad {
-                    gamma.withGrad { dg in
-                        let d = dg.baseAddress!
-                        for r in 0..<rows { let o = r * c; for j in 0..<c { d[j] += gp[o + j] * hp[o + j] } }
+                // Parameter gradients: columns split over the workers, rows summed in order per column.
+                if gamma.requiresGrad || beta.requiresGrad {
+                    Tensor.withGradPointers([gamma, beta]) { dst in
+                        let dgp = dst[0], dbp = dst[1]
+                        Parallel.forEach((c + 7) / 8, workers: rows * c >= 32_768 ? Parallel.width : 1) { gr in
+                            let lo = gr.lowerBound * 8, hi = min(c, gr.upperBound * 8)
+                            if gamma.requiresGrad {
+                                for r in 0..<rows { let o = r * c; for j in lo..<hi { dgp[j] += gp[o + j] * hp[o + j] } }
+                            }
+                            if beta.requiresGrad {
+                                for r in 0..<rows { let o = r * c; for j in lo..<hi { dbp[j] += gp[o + j] } }
+                            }
+                        }
                     }
-                }
-                if beta.requiresGrad {
-                    beta.withGrad { db in addRows(gp, rows: rows, width: c, into: db.baseAddress!) }
                 }
             } } }
         }

@@ -1,4 +1,40 @@
-// Matrix products on OpenBLAS sgemm.
+// Matrix products on OpenBLAS sgemm (single-threaded; large products are split over `Parallel`).
+
+/// Products with m * n * k below this run unsplit on the calling thread.
+let gemmSplitThreshold = 1 << 20
+
+/// Row blocks of a split product are whole multiples of this many rows of C. OpenBLAS's Haswell
+/// sgemm walks the rows of a row-major C (its column-major N) in chunks of 12 and rounds the last,
+/// shorter chunk differently: cuts at multiples of 12 keep every chunk, so every element, the same.
+/// (Cuts between columns change the rounding of some elements, so columns are never cut.)
+let gemmSplitRows = 12
+
+/// C = alpha op(A) op(B) + beta C (row-major, as `BLAS.gemm`), with the rows of C cut into contiguous
+/// blocks over the workers, each block one single-threaded sgemm. The summed dimension k is never
+/// split, so no partial sums are combined, and each element of C is computed by one worker exactly
+/// as by the unsplit call: the result is bit-identical to `BLAS.gemm` for any number of workers
+/// (tested in KernelTwinTests). Below `gemmSplitThreshold`, or with one worker, it is one plain call.
+/// `prepareRows`, if given, is called with each block's rows of C just before its sgemm (on the
+/// worker that owns them), e.g. to write the bias rows that a beta-1 product then lands on.
+func splitGemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
+               a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+               beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, workers: Int = Parallel.width,
+               prepareRows: ((Range<Int>) -> Void)? = nil) {
+    let units = (m + gemmSplitRows - 1) / gemmSplitRows
+    if workers <= 1 || units < 2 || m * n * k < gemmSplitThreshold {
+        prepareRows?(0..<m)
+        BLAS.gemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb,
+                  beta: beta, c: c, ldc: ldc)
+        return
+    }
+    Parallel.forEach(units, workers: workers) { range in
+        let r0 = range.lowerBound * gemmSplitRows, r1 = min(m, range.upperBound * gemmSplitRows)
+        prepareRows?(r0..<r1)
+        // Rows r0..<r1 of op(A): A stored (M, K) -> row offset; stored (K, M) -> column offset.
+        BLAS.gemm(transA: transA, transB: transB, m: r1 - r0, n: n, k: k, alpha: alpha,
+                  a: a + (transA ? r0 : r0 * lda), lda: lda, b: b, ldb: ldb, beta: beta, c: c + r0 * ldc, ldc: ldc)
+    }
+}
 
 extension Tensor {
     /// y = a @ b, or a @ b^T with `transposeB`; a is (..., M, K) with leading dims folded into M,
@@ -14,7 +50,7 @@ extension Tensor {
         precondition((transposeB ? b.shape[1] : b.shape[0]) == k, "matmul: \(a.shape) x \(b.shape)\(transposeB ? "^T" : "")")
         let y = uninitializedFloats(m * n) { yp in
             a.data.withUnsafeBufferPointer { aa in b.data.withUnsafeBufferPointer { bb in
-                BLAS.gemm(transA: false, transB: transposeB, m: m, n: n, k: k, a: aa.baseAddress!, lda: k,
+                splitGemm(transA: false, transB: transposeB, m: m, n: n, k: k, a: aa.baseAddress!, lda: k,
                           b: bb.baseAddress!, ldb: transposeB ? k : n, beta: 0, c: yp, ldc: n)
             } }
         }
@@ -24,17 +60,17 @@ extension Tensor {
                 if a.requiresGrad {
                     a.withGradFresh { ga, fresh in b.data.withUnsafeBufferPointer { bb in
                         // (M, N) x (K, N)^T or (M, N) x (N, K)
-                        BLAS.gemm(transA: false, transB: !transposeB, m: m, n: k, k: n, a: g.baseAddress!, lda: n,
+                        splitGemm(transA: false, transB: !transposeB, m: m, n: k, k: n, a: g.baseAddress!, lda: n,
                                   b: bb.baseAddress!, ldb: transposeB ? k : n, beta: fresh ? 0 : 1, c: ga.baseAddress!, ldc: k)
                     } }
                 }
                 if b.requiresGrad {
                     b.withGrad { gb in a.data.withUnsafeBufferPointer { aa in
                         if transposeB {  // (N, K) += dy^T (N, M) @ a (M, K)
-                            BLAS.gemm(transA: true, transB: false, m: n, n: k, k: m, a: g.baseAddress!, lda: n,
+                            splitGemm(transA: true, transB: false, m: n, n: k, k: m, a: g.baseAddress!, lda: n,
                                       b: aa.baseAddress!, ldb: k, beta: 1, c: gb.baseAddress!, ldc: k)
                         } else {  // (K, N) += a^T (K, M) @ dy (M, N)
-                            BLAS.gemm(transA: true, transB: false, m: k, n: n, k: m, a: aa.baseAddress!, lda: k,
+                            splitGemm(transA: true, transB: false, m: k, n: n, k: m, a: aa.baseAddress!, lda: k,
                                       b: g.baseAddress!, ldb: n, beta: 1, c: gb.baseAddress!, ldc: n)
                         }
                     } }
@@ -56,7 +92,7 @@ extension Tensor {
         var y = [Float](repeating: 0, count: bt * sy)
         a.data.withUnsafeBufferPointer { aa in b.data.withUnsafeBufferPointer { bb in y.withUnsafeMutableBufferPointer { yy in
             for i in 0..<bt {
-                BLAS.gemm(transA: transposeA, transB: transposeB, m: m, n: n, k: k, a: aa.baseAddress! + i * sa, lda: lda,
+                splitGemm(transA: transposeA, transB: transposeB, m: m, n: n, k: k, a: aa.baseAddress! + i * sa, lda: lda,
                           b: bb.baseAddress! + i * sb, ldb: ldb, beta: 0, c: yy.baseAddress! + i * sy, ldc: n)
             }
         } } }
@@ -69,10 +105,10 @@ extension Tensor {
                         a.withGrad { ga in b.data.withUnsafeBufferPointer { bb in
                             let bp = bb.baseAddress! + i * sb, cp = ga.baseAddress! + i * sa
                             if !transposeA {  // (M, K) += dy (M, N) @ op(b)^T (N, K)
-                                BLAS.gemm(transA: false, transB: !transposeB, m: m, n: k, k: n, a: gp, lda: n,
+                                splitGemm(transA: false, transB: !transposeB, m: m, n: k, k: n, a: gp, lda: n,
                                           b: bp, ldb: ldb, beta: 1, c: cp, ldc: k)
                             } else {  // a stored (K, M): += op(b) (K, N) @ dy^T (N, M)
-                                BLAS.gemm(transA: transposeB, transB: true, m: k, n: m, k: n, a: bp, lda: ldb,
+                                splitGemm(transA: transposeB, transB: true, m: k, n: m, k: n, a: bp, lda: ldb,
                                           b: gp, ldb: n, beta: 1, c: cp, ldc: m)
                             }
                         } }
@@ -81,10 +117,10 @@ extension Tensor {
                         b.withGrad { gb in a.data.withUnsafeBufferPointer { aa in
                             let ap = aa.baseAddress! + i * sa, cp = gb.baseAddress! + i * sb
                             if !transposeB {  // (K, N) += op(a)^T (K, M) @ dy (M, N)
-                                BLAS.gemm(transA: !transposeA, transB: false, m: k, n: n, k: m, a: ap, lda: lda,
+                                splitGemm(transA: !transposeA, transB: false, m: k, n: n, k: m, a: ap, lda: lda,
                                           b: gp, ldb: n, beta: 1, c: cp, ldc: n)
                             } else {  // b stored (N, K): += dy^T (N, M) @ op(a) (M, K)
-                                BLAS.gemm(transA: true, transB: transposeA, m: n, n: k, k: m, a: gp, lda: n,
+                                splitGemm(transA: true, transB: transposeA, m: n, n: k, k: m, a: gp, lda: n,
                                           b: ap, ldb: lda, beta: 1, c: cp, ldc: k)
                             }
                         } }
@@ -105,13 +141,13 @@ extension Tensor {
         let k = w.shape[0], n = w.shape[1], m = x.count / k
         precondition(bias.count == n, "linear: bias has \(bias.count) values for width \(n)")
         let y = uninitializedFloats(m * n) { yp in
-            bias.data.withUnsafeBufferPointer { bb in
-                for r in 0..<m { (yp + r * n).update(from: bb.baseAddress!, count: n) }
-            }
-            x.data.withUnsafeBufferPointer { xx in w.data.withUnsafeBufferPointer { ww in
-                BLAS.gemm(transA: false, transB: false, m: m, n: n, k: k, a: xx.baseAddress!, lda: k,
-                          b: ww.baseAddress!, ldb: n, beta: 1, c: yp, ldc: n)
-            } }
+            bias.data.withUnsafeBufferPointer { bb in x.data.withUnsafeBufferPointer { xx in w.data.withUnsafeBufferPointer { ww in
+                let bp = bb.baseAddress!
+                splitGemm(transA: false, transB: false, m: m, n: n, k: k, a: xx.baseAddress!, lda: k,
+                          b: ww.baseAddress!, ldb: n, beta: 1, c: yp, ldc: n) { rows in
+                    for r in rows { (yp + r * n).update(from: bp, count: n) }
+                }
+            } } }
         }
         var s = x.shape; s[s.count - 1] = n
         return Tensor(y, shape: s, parents: [x, w, bias]) { out in
@@ -119,13 +155,13 @@ extension Tensor {
                 let gp = g.baseAddress!
                 if x.requiresGrad {
                     x.withGradFresh { gx, fresh in w.data.withUnsafeBufferPointer { ww in  // (M, K) += dy (M, N) @ w^T
-                        BLAS.gemm(transA: false, transB: true, m: m, n: k, k: n, a: gp, lda: n,
+                        splitGemm(transA: false, transB: true, m: m, n: k, k: n, a: gp, lda: n,
                                   b: ww.baseAddress!, ldb: n, beta: fresh ? 0 : 1, c: gx.baseAddress!, ldc: k)
                     } }
                 }
                 if w.requiresGrad {
                     w.withGrad { gw in x.data.withUnsafeBufferPointer { xx in  // (K, N) += x^T (K, M) @ dy (M, N)
-                        BLAS.gemm(transA: true, transB: false, m: k, n: n, k: m, a: xx.baseAddress!, lda: k,
+                        splitGemm(transA: true, transB: false, m: k, n: n, k: m, a: xx.baseAddress!, lda: k,
                                   b: gp, ldb: n, beta: 1, c: gw.baseAddress!, ldc: n)
                     } }
                 }
@@ -137,11 +173,15 @@ extension Tensor {
     }
 }
 
-/// dst[j] += sum_r src[r * width + j], rows in order (a fixed summation order).
+/// dst[j] += sum_r src[r * width + j], rows in order (a fixed summation order). Above 65,536 values
+/// the columns (in groups of 8) are split over the workers; each column is still summed in row order.
 @inline(__always)
 func addRows(_ src: UnsafePointer<Float>, rows: Int, width: Int, into dst: UnsafeMutablePointer<Float>) {
-    for r in 0..<rows {
-        let s = src + r * width
-        for j in 0..<width { dst[j] += s[j] }
+    Parallel.forEach((width + 7) / 8, workers: rows * width >= 65_536 ? Parallel.width : 1) { groups in
+        let lo = groups.lowerBound * 8, hi = min(width, groups.upperBound * 8)
+        for r in 0..<rows {
+            let s = src + r * width
+            for j in lo..<hi { dst[j] += s[j] }
+        }
     }
 }

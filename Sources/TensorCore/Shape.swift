@@ -51,23 +51,36 @@ extension Tensor {
         let (outer, n, inner) = axisSplit(axis)
         precondition(range.lowerBound >= 0 && range.upperBound <= n, "slice \(range) of axis \(axis) size \(n)")
         let m = range.count
+        let workers = Parallel.workers(units: outer, unitSize: m * inner)
         let y = uninitializedFloats(outer * m * inner) { yp in
             data.withUnsafeBufferPointer { xx in
-                for o in 0..<outer {
-                    let src = (o * n + range.lowerBound) * inner, dst = o * m * inner
-                    (yp + dst).update(from: xx.baseAddress! + src, count: m * inner)
+                let xp = xx.baseAddress!
+                Parallel.forEach(outer, workers: workers) { oo in
+                    for o in oo {
+                        let src = (o * n + range.lowerBound) * inner, dst = o * m * inner
+                        (yp + dst).update(from: xp + src, count: m * inner)
+                    }
                 }
             }
         }
         var s = shape; s[axis] = m
         let x = self
         return Tensor(y, shape: s, parents: [x]) { out in
-            x.withGrad { gx in out.grad.withUnsafeBufferPointer { g in
+            // On first use the gradient is written (0 + dy, as zero-fill then add) instead of zero-filled.
+            x.withGradFresh { gx, fresh in out.grad.withUnsafeBufferPointer { g in
                 let gxp = gx.baseAddress!, gp = g.baseAddress!
-                for o in 0..<outer {
-                    let src = (o * n + range.lowerBound) * inner, dst = o * m * inner
-                    let d = gxp + src, s = gp + dst
-                    for j in 0..<(m * inner) { d[j] += s[j] }
+                Parallel.forEach(outer, workers: workers) { oo in
+                    for o in oo {
+                        let src = (o * n + range.lowerBound) * inner, dst = o * m * inner
+                        let d = gxp + src, s = gp + dst
+                        if fresh {
+                            (gxp + o * n * inner).update(repeating: 0, count: range.lowerBound * inner)
+                            for j in 0..<(m * inner) { d[j] = s[j] + 0 }
+                            (d + m * inner).update(repeating: 0, count: (n - range.upperBound) * inner)
+                        } else {
+                            for j in 0..<(m * inner) { d[j] += s[j] }
+                        }
+                    }
                 }
             } }
         }
@@ -83,28 +96,36 @@ extension Tensor {
         let inner = first.shape[(axis + 1)...].reduce(1, *)
         let sizes = xs.map { $0.shape[axis] }
         let total = sizes.reduce(0, +)
-        var y = [Float](repeating: 0, count: outer * total * inner)
-        var offset = 0
         var offsets: [Int] = []
-        for (x, n) in zip(xs, sizes) {
-            offsets.append(offset)
-            x.data.withUnsafeBufferPointer { xx in
-                for o in 0..<outer {
-                    let src = o * n * inner, dst = (o * total + offset) * inner
-                    for j in 0..<(n * inner) { y[dst + j] = xx[src + j] }
+        var offset = 0
+        for n in sizes { offsets.append(offset); offset += n }
+        let workers = Parallel.workers(units: outer, unitSize: total * inner)
+        let y = uninitializedFloats(outer * total * inner) { yp in
+            for (k, x) in xs.enumerated() {
+                let n = sizes[k], off = offsets[k]
+                x.data.withUnsafeBufferPointer { xx in
+                    let xp = xx.baseAddress!
+                    Parallel.forEach(outer, workers: workers) { oo in
+                        for o in oo {
+                            (yp + (o * total + off) * inner).update(from: xp + o * n * inner, count: n * inner)
+                        }
+                    }
                 }
             }
-            offset += n
         }
         var s = first.shape; s[axis] = total
         return Tensor(y, shape: s, parents: xs) { out in
             out.grad.withUnsafeBufferPointer { g in
+                let gp = g.baseAddress!
                 for (k, x) in xs.enumerated() where x.requiresGrad {
                     let n = sizes[k], off = offsets[k]
                     x.withGrad { gx in
-                        for o in 0..<outer {
-                            let src = o * n * inner, dst = (o * total + off) * inner
-                            for j in 0..<(n * inner) { gx[src + j] += g[dst + j] }
+                        let gxp = gx.baseAddress!
+                        Parallel.forEach(outer, workers: workers) { oo in
+                            for o in oo {
+                                let d = gxp + o * n * inner, s = gp + (o * total + off) * inner
+                                for j in 0..<(n * inner) { d[j] += s[j] }
+                            }
                         }
                     }
                 }

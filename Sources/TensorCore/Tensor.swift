@@ -79,7 +79,7 @@ public final class Tensor {
         if grad.isEmpty { grad = Array(g); return }
         grad.withUnsafeMutableBufferPointer { dst in
             let d = dst.baseAddress!, s = g.baseAddress!
-            for i in 0..<dst.count { d[i] += s[i] }
+            Parallel.chunks(dst.count) { r in for i in r { d[i] += s[i] } }
         }
     }
 

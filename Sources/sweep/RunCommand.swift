@@ -18,7 +18,7 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Worker processes sharing the runs (1 BLAS thread each unless --threads).") var jobs: Int = 2
     @Option(help: "Only the i-th of N shares of the runs (1-based, i/N; run k goes to shard k mod N + 1).")
     var shard: String?
-    @Option(help: "BLAS threads per process. Results are bit-identical only for the same value.") var threads: Int = 1
+    @Option(help: "Threads per process (results do not depend on it).") var threads: Int = 1
 
     func validate() throws {
         guard jobs >= 1 else { throw ValidationError("--jobs must be >= 1 (got \(jobs))") }

@@ -180,3 +180,132 @@ extension KernelTwinTests {
         }
     }
 }
+
+extension KernelTwinTests {
+    /// Large products are cut into row or column blocks over the workers, each block one
+    /// single-threaded sgemm: for every layout the split result equals the unsplit one bit for bit
+    /// (1 vs 2 and 3 workers), with beta 0 and beta 1, at shapes of the model and ragged ones.
+    func testSplitGemmIdenticalToUnsplit() {
+        let shapes: [(m: Int, n: Int, k: Int)] = [(1024, 384, 128), (128, 384, 1024), (1024, 64, 128),
+                                                 (333, 130, 77), (97, 301, 129), (40, 40, 700)]
+        var rng = RNG(seed: 21)
+        BLAS.setThreads(BLAS.threads)
+        XCTAssertEqual(BLAS.openBLASThreads, 1, "OpenBLAS must run single-threaded")
+        for (m, n, k) in shapes {
+            XCTAssertGreaterThanOrEqual(m * n * k, gemmSplitThreshold, "shape below the split threshold")
+            for (ta, tb) in [(false, false), (false, true), (true, false), (true, true)] {
+                let a = Tensor.randn([m * k], using: &rng).data, b = Tensor.randn([k * n], using: &rng).data
+                let c0 = Tensor.randn([m * n], using: &rng).data
+                let lda = ta ? m : k, ldb = tb ? k : n
+                for beta: Float in [0, 1] {
+                    func run(_ workers: Int) -> [Float] {
+                        var c = c0
+                        a.withUnsafeBufferPointer { aa in b.withUnsafeBufferPointer { bb in c.withUnsafeMutableBufferPointer { cc in
+                            splitGemm(transA: ta, transB: tb, m: m, n: n, k: k, alpha: 0.5, a: aa.baseAddress!, lda: lda,
+                                      b: bb.baseAddress!, ldb: ldb, beta: beta, c: cc.baseAddress!, ldc: n, workers: workers)
+                        } } }
+                        return c
+                    }
+                    let one = run(1)
+                    XCTAssertTrue(one == run(2), "split gemm (2 workers) differs: \(m)x\(n)x\(k) \(ta) \(tb) beta \(beta)")
+                    XCTAssertTrue(one == run(3), "split gemm (3 workers) differs: \(m)x\(n)x\(k) \(ta) \(tb) beta \(beta)")
+                }
+            }
+        }
+    }
+
+    /// matmul (plain and transposed), bmm and linear above the split threshold: values and every
+    /// gradient bit-identical between 1 and 2 workers.
+    func testMatMulOpsIdenticalAcrossThreadCounts() {
+        func run(threads: Int) -> [[Float]] {
+            let saved = BLAS.threads
+            BLAS.setThreads(threads)
+            defer { BLAS.setThreads(saved) }
+            var rng = RNG(seed: 22)
+            let x = Tensor.randn([4, 130, 96], using: &rng, requiresGrad: true)
+            let w = Tensor.randn([96, 200], std: 0.1, using: &rng, requiresGrad: true)
+            let bias = Tensor.randn([200], using: &rng, requiresGrad: true)
+            let e = Tensor.randn([70, 200], std: 0.1, using: &rng, requiresGrad: true)
+            let y = x.linear(w, bias: bias).gelu()               // (4, 130, 200)
+            let z = y.matmul(e, transposeB: true)                // (4, 130, 70)
+            let u = z.matmul(e)                                   // (4, 130, 200)
+            let p = Tensor.randn([4, 200, 90], std: 0.1, using: &rng, requiresGrad: true)
+            let s = u.bmm(p)                                      // (4, 130, 90)
+            let t = s.bmm(s, transposeA: true)                    // (4, 90, 90)
+            let proj = Tensor.randn(t.shape, using: &rng)
+            (t * proj).sum().backward()
+            return [t.data, x.grad, w.grad, bias.grad, e.grad, p.grad]
+        }
+        XCTAssertTrue(run(threads: 1) == run(threads: 2), "matrix products differ between 1 and 2 workers")
+    }
+}
+
+extension KernelTwinTests {
+    /// Element-wise ops, slices, concat and layer norm's parameter gradients split their work over the
+    /// cores above a size threshold: 1 and 2 workers give identical values and gradients.
+    func testElementwiseAndShapeOpsIdenticalAcrossThreadCounts() {
+        func run(threads: Int) -> [[Float]] {
+            let saved = BLAS.threads
+            BLAS.setThreads(threads)
+            defer { BLAS.setThreads(saved) }
+            var rng = RNG(seed: 23)
+            let x = Tensor.randn([3, 250, 131], using: &rng, requiresGrad: true)   // ragged, above thresholds
+            let y = Tensor.randn([3, 250, 131], using: &rng, requiresGrad: true)
+            let bias = Tensor.randn([131], using: &rng, requiresGrad: true)
+            let g = Tensor.randn([131], using: &rng, requiresGrad: true), b = Tensor.randn([131], using: &rng, requiresGrad: true)
+            let s = ((x + y) * Float(0.7) + bias).relu()
+            let parts = [s.slice(axis: 2, 0..<40), s.slice(axis: 2, 40..<131), x.slice(axis: 1, 10..<240)]
+            let c = Tensor.concat([parts[1], parts[0]], axis: 2) + y
+            let h = c.layerNorm(gamma: g, beta: b).tanh()
+            let proj = Tensor.randn(h.shape, using: &rng), proj2 = Tensor.randn(parts[2].shape, using: &rng)
+            ((h * proj).sum() + (parts[2] * proj2).sum()).backward()
+            return [h.data, x.grad, y.grad, bias.grad, g.grad, b.grad]
+        }
+        XCTAssertTrue(run(threads: 1) == run(threads: 2), "element-wise / shape ops differ between 1 and 2 workers")
+    }
+}
+
+extension KernelTwinTests {
+    /// Parallel.forEach runs every index exactly once, in many back-to-back sections (helpers
+    /// spinning or asleep), in a section started from inside another one (run inline), and when two
+    /// threads start sections at the same time.
+    func testParallelForEachRunsEveryIndexOnce() {
+        let saved = BLAS.threads
+        BLAS.setThreads(2)
+        defer { BLAS.setThreads(saved) }
+        final class Counts: @unchecked Sendable {
+            var c: [Int]
+            init(_ n: Int) { c = [Int](repeating: 0, count: n) }
+        }
+        for round in 0..<2000 {
+            let n = 1 + round % 37
+            let counts = Counts(n)
+            counts.c.withUnsafeMutableBufferPointer { p in
+                let base = p.baseAddress!
+                Parallel.forEach(n) { r in for i in r { base[i] += 1 } }
+            }
+            XCTAssertEqual(counts.c, [Int](repeating: 1, count: n), "round \(round)")
+            if round % 500 == 0 { usleep(2_000) }  // let the helpers fall asleep now and then
+        }
+        let nested = Counts(64)
+        nested.c.withUnsafeMutableBufferPointer { p in
+            let base = p.baseAddress!
+            Parallel.forEach(8) { outer in
+                for o in outer { Parallel.forEach(8) { inner in for i in inner { base[o * 8 + i] += 1 } } }
+            }
+        }
+        XCTAssertEqual(nested.c, [Int](repeating: 1, count: 64))
+        let a = Counts(300), b = Counts(300)
+        DispatchQueue.concurrentPerform(iterations: 2) { t in
+            let target = t == 0 ? a : b
+            for _ in 0..<200 {
+                target.c.withUnsafeMutableBufferPointer { p in
+                    let base = p.baseAddress!
+                    Parallel.forEach(300) { r in for i in r { base[i] += 1 } }
+                }
+            }
+        }
+        XCTAssertEqual(a.c, [Int](repeating: 200, count: 300))
+        XCTAssertEqual(b.c, [Int](repeating: 200, count: 300))
+    }
+}
