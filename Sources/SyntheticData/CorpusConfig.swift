@@ -73,6 +73,15 @@ public struct CorpusMixture: Codable, Equatable, Sendable {
         kbIsA = try c.decodeIfPresent(Double.self, forKey: .kbIsA) ?? 0
     }
 
+    /// Whether this mixture has any text of a task's world (GSM-style: problems, arithmetic facts,
+    /// stories; CSQA-style: any knowledge-base kind).
+    public func covers(_ task: EvalTask) -> Bool {
+        switch task {
+        case .gsm: return gsmWorked + gsmDirect + arithmeticFact + gsmStory > 0
+        case .csqa: return kbFact + kbOneHop + kbWorked + kbDirect + kbIsA > 0
+        }
+    }
+
     /// Writes every weight, except `kbIsA` when it is 0: configurations that do not use it keep
     /// the resolved form (and so the base-model cache keys and saved run configs) they had
     /// before it existed.

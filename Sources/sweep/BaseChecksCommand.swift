@@ -5,7 +5,8 @@ import SyntheticData
 import TensorCore
 
 /// `sweep base-checks <experiment.json>`: the checks on each base model of an experiment (direct
-/// answers, worked steps written by the model, oracle solution given) on every evaluation set.
+/// answers, worked steps written by the model, oracle solution given) on every evaluation set of
+/// the worlds its base corpus has text of.
 struct BaseChecksCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "base-checks",
@@ -38,7 +39,9 @@ struct BaseChecksCommand: ParsableCommand {
             var data = spec.experiment.data
             if let items { data.eval.itemsPerSet = items }
             let vocabulary = try Vocabulary(config: data)
+            // Only the sets of worlds the base corpus has text of: the others say nothing.
             let sets = EvalSuite.standard(vocabulary: vocabulary, seed: UInt64(spec.experiment.eval.seed))
+                .filter { data.corpus.base.covers($0.task) }
             for r in BaseChecks.run(gpt, sets: sets, vocabulary: vocabulary) {
                 func pct(_ x: Double) -> String { String(format: "%.1f%%", 100 * x) }
                 lines.append("| \(spec.baseKey) | \(spec.experiment.pretrain.seed) | \(r.name) | \(r.items) | \(pct(r.directSoft)) | "

@@ -43,6 +43,14 @@ final class IsAQuestionTests: XCTestCase {
         }
     }
 
+    func testCoversNamesTheWorldsOfAMixture() {
+        XCTAssertTrue(CorpusMixture.mathRecipe.covers(.gsm))
+        XCTAssertFalse(CorpusMixture.mathRecipe.covers(.csqa))
+        XCTAssertTrue(CorpusMixture(kbIsA: 0.1).covers(.csqa))
+        XCTAssertFalse(CorpusMixture(kbIsA: 0.1).covers(.gsm))
+        XCTAssertTrue(CorpusMixture.bothRecipe.covers(.gsm) && CorpusMixture.bothRecipe.covers(.csqa))
+    }
+
     func testUnusedWeightIsNotEncoded() throws {
         let data = try JSONEncoder().encode(CorpusMixture.mathRecipe)
         XCTAssertFalse(String(decoding: data, as: UTF8.self).contains("kbIsA"))
