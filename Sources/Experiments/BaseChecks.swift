@@ -47,13 +47,8 @@ public enum BaseChecks {
         var soft = 0.0, exact = 0.0
         forEachGroup(gpt, inputs.map(\.0), batch: batch) { indices, logits, vocab in
             for (j, i) in indices.enumerated() {
-                let item = inputs[i].1
-                let row = item.validAnswerTokens.map { Double(logits[j * vocab + $0]) }
-                let m = row.max()!
-                let z = row.map { Foundation.exp($0 - m) }.reduce(0, +)
-                let k = item.validAnswerTokens.firstIndex(of: item.answer[0])!
-                soft += Foundation.exp(row[k] - m) / z
-                if row.firstIndex(of: m)! == k { exact += 1 }
+                let s = Evaluator.firstAnswerScore(inputs[i].1) { Double(logits[j * vocab + $0]) }
+                soft += s.soft; exact += s.exact
             }
         }
         return (soft, exact)

@@ -113,7 +113,7 @@ public enum BaseModel {
 }
 
 /// Writes text to `path` through a temporary file and a rename.
-func writeAtomically(_ text: String, to path: String) throws {
+public func writeAtomically(_ text: String, to path: String) throws {
     let tmp = "\(path).tmp-\(ProcessInfo.processInfo.processIdentifier)"
     try Data(text.utf8).write(to: URL(fileURLWithPath: tmp))
     guard rename(tmp, path) == 0 else {

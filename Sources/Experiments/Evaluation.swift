@@ -85,12 +85,18 @@ public struct Evaluator: Sendable {
         let out = model.predictLastWithThoughts(prompts: items.map(\.prompt), using: &rng)
         let v = out.vocab
         return items.enumerated().map { j, item in
-            let logits = item.validAnswerTokens.map { Double(out.mixedLogits[j * v + $0]) }
-            let m = logits.max()!
-            let z = logits.map { Foundation.exp($0 - m) }.reduce(0, +)
-            let k = item.validAnswerTokens.firstIndex(of: item.answer[0])!
-            return (Foundation.exp(logits[k] - m) / z, logits.firstIndex(of: m)! == k ? 1.0 : 0.0)
+            firstAnswerScore(item) { Double(out.mixedLogits[j * v + $0]) }
         }
+    }
+
+    /// soft = p(first answer token) renormalised over the item's valid answer tokens; exact = 1 when
+    /// it is their argmax. `logit(token)` reads the prediction's logit of a token.
+    static func firstAnswerScore(_ item: EvalItem, logit: (Int) -> Double) -> (soft: Double, exact: Double) {
+        let logits = item.validAnswerTokens.map(logit)
+        let m = logits.max()!
+        let z = logits.map { Foundation.exp($0 - m) }.reduce(0, +)
+        let k = item.validAnswerTokens.firstIndex(of: item.answer[0])!
+        return (Foundation.exp(logits[k] - m) / z, logits.firstIndex(of: m)! == k ? 1.0 : 0.0)
     }
 
     /// Scores one batch of items; also returns the model output for callers that log thoughts.

@@ -52,9 +52,8 @@ struct BaseChecksCommand: ParsableCommand {
         if save {
             let dir = "\(results)/\(plan.name)"
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-            let path = "\(dir)/base-checks.md", tmp = "\(path).tmp-\(ProcessInfo.processInfo.processIdentifier)"
-            try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: tmp))
-            guard rename(tmp, path) == 0 else { unlink(tmp); throw ValidationError("cannot write \(path)") }
+            let path = "\(dir)/base-checks.md"
+            try writeAtomically(lines.joined(separator: "\n") + "\n", to: path)
             FileHandle.standardError.write(Data("wrote \(path)\n".utf8))
         }
     }
