@@ -47,7 +47,8 @@ public enum BaseChecks {
         var soft = 0.0, exact = 0.0
         forEachGroup(gpt, inputs.map(\.0), batch: batch) { indices, logits, vocab in
             for (j, i) in indices.enumerated() {
-                let s = Evaluator.firstAnswerScore(inputs[i].1) { Double(logits[j * vocab + $0]) }
+                let item = inputs[i].1
+                let s = Evaluator.answerScore(item, answer: item.answer[0]) { Double(logits[j * vocab + $0]) }
                 soft += s.soft; exact += s.exact
             }
         }

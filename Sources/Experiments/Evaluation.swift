@@ -85,17 +85,17 @@ public struct Evaluator: Sendable {
         let out = model.predictLastWithThoughts(prompts: items.map(\.prompt), using: &rng)
         let v = out.vocab
         return items.enumerated().map { j, item in
-            firstAnswerScore(item) { Double(out.mixedLogits[j * v + $0]) }
+            answerScore(item, answer: item.answer[0]) { Double(out.mixedLogits[j * v + $0]) }
         }
     }
 
-    /// soft = p(first answer token) renormalised over the item's valid answer tokens; exact = 1 when
-    /// it is their argmax. `logit(token)` reads the prediction's logit of a token.
-    static func firstAnswerScore(_ item: EvalItem, logit: (Int) -> Double) -> (soft: Double, exact: Double) {
+    /// soft = p(answer) renormalised over the item's valid answer tokens; exact = 1 when `answer`
+    /// is their argmax. `logit(token)` reads the prediction's logit of a token.
+    static func answerScore(_ item: EvalItem, answer: Int, logit: (Int) -> Double) -> (soft: Double, exact: Double) {
         let logits = item.validAnswerTokens.map(logit)
         let m = logits.max()!
         let z = logits.map { Foundation.exp($0 - m) }.reduce(0, +)
-        let k = item.validAnswerTokens.firstIndex(of: item.answer[0])!
+        let k = item.validAnswerTokens.firstIndex(of: answer)!
         return (Foundation.exp(logits[k] - m) / z, logits.firstIndex(of: m)! == k ? 1.0 : 0.0)
     }
 
@@ -118,12 +118,9 @@ public struct Evaluator: Sendable {
             var exact = 1.0
             for (a, answer) in item.answer.enumerated() {
                 let row = (j * l + item.prompt.count - 1 + a) * v
-                let logits = item.validAnswerTokens.map { Double(out.mixedLogits[row + $0]) }
-                let m = logits.max()!
-                let z = logits.map { Foundation.exp($0 - m) }.reduce(0, +)
-                let k = item.validAnswerTokens.firstIndex(of: answer)!
-                soft *= Foundation.exp(logits[k] - m) / z
-                if logits.firstIndex(of: m)! != k { exact = 0 }
+                let s = answerScore(item, answer: answer) { Double(out.mixedLogits[row + $0]) }
+                soft *= s.soft
+                if s.exact == 0 { exact = 0 }
             }
             scores.append((soft, exact))
         }

@@ -12,6 +12,8 @@ public struct ClaimCheck: Sendable {
     public var verdict: Verdict
     /// How the rule applied (or why it could not).
     public var reason: String
+    /// The experiment whose runs the row reads (nil: none found).
+    public var experiment: String? = nil
 }
 
 /// Checks the paper's claims against the runs, by the rules of `VerdictRules`.
@@ -55,25 +57,13 @@ public struct ClaimChecker {
     /// without knowledge-base text, its CSQA-style scores are those of a model that never saw the
     /// world: the claim is not tested there, whatever the numbers.
     func untestedWithoutKnowledgeBase(_ c: ClaimCheck) -> ClaimCheck {
-        guard c.task == "CSQA-style", let name = experimentBehind(c) else { return c }
+        guard c.task == "CSQA-style", let name = c.experiment else { return c }
         let runs = results.settings(of: name).flatMap(\.runs)
         guard !runs.isEmpty, runs.allSatisfy({ $0.pretrainedOnKnowledgeBase == false }) else { return c }
         var out = c
         out.verdict = .inconclusive
         out.reason = "not tested: the base models of \(name) were pretrained without knowledge-base text"
         return out
-    }
-
-    /// The experiment a claim row reads.
-    func experimentBehind(_ c: ClaimCheck) -> String? {
-        switch c.number {
-        case "1", "2", "3": return experiment(for: c.task == "CSQA-style" ? "csqa_soft" : "gsm_soft")
-        case "4": return mainExperiment
-        case "5a": return "controls"
-        case "5b": return "corpus"
-        case "6": return "cot"
-        default: return "ablations"
-        }
     }
 
     // MARK: claims
@@ -87,6 +77,7 @@ public struct ClaimChecker {
             var c = ClaimCheck(number: paper.1, task: task.name,
                                claim: "Quiet-STaR raises zero-shot accuracy over the no-thought baseline (bar +\(Int(VerdictRules.headlineBar)) pts)",
                                paper: paper.0, ours: "", verdict: .inconclusive, reason: "")
+            c.experiment = name
             guard let base, let q, let b = base.finalSummary(task.column), let a = q.finalSummary(task.column) else {
                 c.ours = "no data"
                 c.reason = "needs a baseline and a Quiet-STaR setting with \(task.column) in \(name ?? "thought-length")"
@@ -100,13 +91,15 @@ public struct ClaimChecker {
 
     private func lengths() -> [ClaimCheck] {
         ClaimChecker.tasks.map { task in
-            let settings = (experiment(for: task.column).map(results.settings(of:)) ?? []).filter(\.isQuietSTaR)
+            let name = experiment(for: task.column)
+            let settings = (name.map(results.settings(of:)) ?? []).filter(\.isQuietSTaR)
             var byLength: [Int: Setting] = [:]
             for s in settings { if let t = s.thoughtLength, byLength[t].map({ $0.runs.count < s.runs.count }) ?? true { byLength[t] = s } }
             let ordered = byLength.keys.sorted().map { byLength[$0]! }
             let summaries = ordered.compactMap { s in s.finalSummary(task.column).map { (s, $0) } }
             var c = ClaimCheck(number: "3", task: task.name, claim: "Longer thoughts give larger gains (monotone over >= 3 lengths)",
                                paper: "gains grow with thought length (Figure 2)", ours: "", verdict: .inconclusive, reason: "")
+            c.experiment = name
             c.ours = summaries.isEmpty ? "no data"
                 : summaries.map { "t=\($0.0.thoughtLength!): \(pct($0.1.mean))" }.joined(separator: ", ")
             (c.verdict, c.reason) = VerdictRules.monotone(summaries.map(\.1))
@@ -118,6 +111,7 @@ public struct ClaimChecker {
         var c = ClaimCheck(number: "4", task: "", claim: "Thoughts help hard tokens most (hardest 10% by base NLL vs all tokens)",
                            paper: "improvement concentrated on difficult tokens", ours: "no data", verdict: .inconclusive,
                            reason: "no /tokens data in Quiet-STaR runs of the main experiment")
+        c.experiment = mainExperiment
         let runs = (mainExperiment.map(results.settings(of:)) ?? []).filter(\.isQuietSTaR).flatMap(\.runs)
         let perRun = runs.compactMap { HardTokenEffect(nllBase: $0.tokens["nll_base"] ?? [], deltaLogp: $0.tokens["delta_logp"] ?? []) }
         let withTokens = runs.filter { !($0.tokens["nll_base"] ?? []).isEmpty }
@@ -137,6 +131,7 @@ public struct ClaimChecker {
             var c = ClaimCheck(number: "5a", task: task.name, claim: "Pause tokens give far less than Quiet-STaR (gain over baseline at most half)",
                                paper: "pause tokens: little or negative change", ours: "no data", verdict: .inconclusive,
                                reason: "needs pause and Quiet-STaR settings in controls")
+            c.experiment = "controls"
             guard let pause, let q, let p = pause.finalSummary(task.column), let a = q.finalSummary(task.column) else { return c }
             var bar = 0.0
             var ours = "pause \(describe(p)), Quiet-STaR \(describe(a))"
@@ -160,6 +155,7 @@ public struct ClaimChecker {
             var c = ClaimCheck(number: "5b", task: task.name, claim: "The generic corpus gives smaller gains than the reasoning-dense one",
                                paper: paper, ours: "no data", verdict: .inconclusive,
                                reason: "needs Quiet-STaR settings with corpus reasoning and generic in corpus")
+            c.experiment = "corpus"
             guard let r = q("reasoning")?.finalSummary(task.column), let g = q("generic")?.finalSummary(task.column) else { return c }
             var gain = 100 * (r.mean - g.mean), spread = 100 * max(r.spread, g.spread), fewest = min(r.count, g.count)
             c.ours = "reasoning \(describe(r)), generic \(describe(g))"
@@ -188,6 +184,7 @@ public struct ClaimChecker {
         var c = ClaimCheck(number: "6", task: "GSM-style", claim: "Chain-of-thought maj@8 improves with Quiet-STaR",
                            paper: "40.6% -> 47.7% (GSM8K maj@8)", ours: "no data", verdict: .inconclusive,
                            reason: "no /cot data in the cot experiment")
+        c.experiment = "cot"
         let settings = results.settings(of: "cot")
         guard let q = ClaimChecker.headline(settings.filter { ClaimChecker.majAt8($0, "accuracy") != nil }),
               let a = ClaimChecker.majAt8(q, "accuracy") else { return c }
@@ -219,6 +216,7 @@ public struct ClaimChecker {
             return ClaimChecker.tasks.map { task in
                 var c = ClaimCheck(number: number, task: task.name, claim: claim, paper: paper, ours: "no data",
                                    verdict: .inconclusive, reason: "no group with value \(reference) and a larger value in ablations")
+                c.experiment = "ablations"
                 var verdicts: [Verdict] = [], ours: [String] = [], reasons: [String] = []
                 for (_, group) in groups.sorted(by: { $0.key < $1.key }) {
                     guard let ref = group.first(where: { key($0) == reference }), let r = ref.finalSummary(task.column) else { continue }

@@ -56,7 +56,7 @@ public struct ReportGenerator {
                        checks: checks, results: results)
     }
 
-    /// The `<experiment>/base-checks.md` tables (written by `sweep base-checks --output`), by
+    /// The `<experiment>/base-checks.md` tables (written by `sweep base-checks --save`), by
     /// experiment name.
     static func baseChecks(in results: String) -> [(experiment: String, table: String)] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: results))?.sorted() ?? []

@@ -15,7 +15,7 @@ struct BaseChecksCommand: ParsableCommand {
     @Argument(help: "Experiment file (JSON), e.g. experiments/csqa.json.") var experiment: String
     @Option(help: "Results folder (base models are cached in <results>/.cache).") var results: String = "results"
     @Option(help: "Items per evaluation set (default: the experiment's eval.itemsPerSet).") var items: Int?
-    @Option(help: "BLAS threads (1, as the runner: a base model pretrained here is the one the runs use).")
+    @Option(help: "Worker threads per process (results do not depend on it; 1 as the runner's default).")
     var threads: Int = 1
     @Flag(help: "Also write the table to <results>/<experiment>/base-checks.md (atomically), where the report reads it.")
     var save = false
