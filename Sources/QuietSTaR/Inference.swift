@@ -29,7 +29,7 @@ extension QuietSTaRModel {
                                   thoughts: [[Int]](repeating: [], count: b * l))
         }
         let positions = (0..<b).flatMap { _ in Array(0..<l) }
-        let rollout = think(prefix: base.kv, positions: positions, rows: b, length: l, decoding: inferenceDecoding(decoding),
+        let rollout = think(prefix: base.kv, positions: positions, batch: b, length: l, decoding: inferenceDecoding(decoding),
                             keepLogPi: false, using: &rng)
         let w = mixingWeight(base: base.hidden, thought: rollout.endHidden)
         let mixed = gpt.logits(mix(base: base.hidden, thought: rollout.endHidden, w: w))
@@ -57,7 +57,7 @@ extension QuietSTaRModel {
             return ThinkingOutput(batch: b, length: 1, vocab: v, mixedLogits: baseLogits, baseLogits: baseLogits,
                                   thoughtWeight: [Float](repeating: 0, count: b), thoughts: [[Int]](repeating: [], count: b))
         }
-        let roll = think(prefix: base.kv, positions: [Int](repeating: n - 1, count: b), rows: b, length: 1,
+        let roll = think(prefix: base.kv, positions: [Int](repeating: n - 1, count: b), batch: b, length: 1,
                          decoding: inferenceDecoding(decoding), keepLogPi: false, using: &rng)
         let w = mixingWeight(base: lastHidden, thought: roll.endHidden)
         let mixed = gpt.logits(mix(base: lastHidden, thought: roll.endHidden, w: w))

@@ -58,7 +58,6 @@ extension QuietSTaRModel {
 
         // Repeat every sequence r times (rationale-major rows: row j * B + b).
         let r = config.rationales, rows = b * r
-        let prefix = tile(base.kv, rationales: r)
         let hBase = Tensor.concat(Array(repeating: base.hidden, count: r), axis: 0)
         let inputs = Array([[Int]](repeating: tokens, count: r).joined())
         let tgts = Array([[Int]](repeating: targets, count: r).joined())
@@ -66,9 +65,9 @@ extension QuietSTaRModel {
 
         var decoding: Decoding = config.method == .pause ? .forced(config.pauseToken) : .sample
         if let rp = replay { decoding = .replay(rp.tokens) }
-        let rollout = think(prefix: prefix, positions: positions, rows: rows, length: l, decoding: decoding,
-                            keepLogPi: config.method == .quietSTaR, using: &rng)
-        let talk = self.talk(rollout: rollout, prefix: prefix, baseHidden: hBase, inputs: inputs, targets: tgts,
+        let rollout = think(prefix: base.kv, positions: Array(positions[0..<(b * l)]), batch: b, copies: r, length: l,
+                            decoding: decoding, keepLogPi: config.method == .quietSTaR, using: &rng)
+        let talk = self.talk(rollout: rollout, baseHidden: hBase, inputs: inputs, targets: tgts,
                              positions: positions, rows: rows, length: l, nTrue: config.nTrue)
 
         // Talk NLL: mean over every scored (row, i, k).
@@ -122,12 +121,6 @@ extension QuietSTaRModel {
         }
         stats.loss = total.item
         return ((total, stats), Replay(tokens: rollout.tokens, advantage: advantage))
-    }
-
-    /// Repeats each layer's keys/values r times along the batch (rationale-major rows j * B + b).
-    func tile(_ kv: [LayerKV], rationales r: Int) -> [LayerKV] {
-        kv.map { LayerKV(k: Tensor.concat(Array(repeating: $0.k, count: r), axis: 0),
-                         v: Tensor.concat(Array(repeating: $0.v, count: r), axis: 0)) }
     }
 }
 

@@ -19,7 +19,7 @@ struct TalkOutput {
 
 extension QuietSTaRModel {
     /// - baseHidden: H0 tiled to (rows, L, C);  inputs/targets: rows * L tokens (targets[i] = x_{i+1}).
-    func talk(rollout: ThoughtRollout, prefix: [LayerKV], baseHidden: Tensor, inputs: [Int], targets: [Int],
+    func talk(rollout: ThoughtRollout, baseHidden: Tensor, inputs: [Int], targets: [Int],
               positions: [Int], rows: Int, length: Int, nTrue: Int) -> TalkOutput {
         let t = config.thoughtLength
         var steps = rollout.steps
@@ -35,7 +35,7 @@ extension QuietSTaRModel {
                 for r in 0..<rows { for i in 0..<length where i + k < length { fed[r * length + i] = inputs[r * length + i + k] } }
                 let out = gpt.forward(embeddings: gpt.embed(fed, batch: rows, length: length),
                                       positions: positions.map { $0 + t + 2 + k }, mask: .causal,
-                                      cache: .thought(prefix: prefix, steps: steps))
+                                      cache: .thought(prefix: rollout.prefix, steps: steps))
                 steps.append(out.kv)
                 hThought = out.hidden
             }

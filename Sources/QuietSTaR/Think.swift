@@ -11,6 +11,9 @@ import Transformer
 /// with forbidden tokens masked out; the sample is not differentiated through. For REINFORCE each
 /// sample's log-probability at the REINFORCE temperature is kept as a differentiable tensor.
 struct ThoughtRollout {
+    /// The text's keys/values per layer, repeated for every copy of a row (rows, L, C): the talk
+    /// steps' prefix.
+    var prefix: [LayerKV]
     /// Keys/values of every thought step, per layer (for the talk steps' cache).
     var steps: [[LayerKV]]
     /// Sampled (or forced) tokens: `tokens[s]` has rows * L entries.
@@ -24,42 +27,54 @@ struct ThoughtRollout {
 enum Decoding { case sample, greedy, forced(Int), replay([[Int]]) }
 
 extension QuietSTaRModel {
-    /// - prefix: keys/values of the base pass over the text (rows, L, C) per layer.
-    /// - positions: base position ids (rows * L); step s uses positions + s.
-    func think(prefix: [LayerKV], positions: [Int], rows: Int, length: Int, decoding: Decoding,
-               keepLogPi: Bool, using rng: inout RNG) -> ThoughtRollout {
+    /// - prefix: keys/values of the base pass over the text (B, L, C) per layer.
+    /// - positions: base position ids (B * L); step s uses positions + s.
+    /// - copies: thoughts per text row (the r rationales). The rollout has rows = copies * B rows,
+    ///   rationale-major (row j * B + b is copy j of text row b).
+    ///
+    /// The start-marker step is the same for every copy of a row (same text, same marker, same
+    /// positions), so it runs once over the B text rows and its keys/values and logits are repeated;
+    /// the copies part from the first sampled token on. (Its gradient is the sum over the copies.)
+    func think(prefix text: [LayerKV], positions textPositions: [Int], batch: Int, copies: Int = 1, length: Int,
+               decoding: Decoding, keepLogPi: Bool, using rng: inout RNG) -> ThoughtRollout {
         let t = config.thoughtLength
         let v = gpt.config.vocab
+        let rows = batch * copies
+        func repeated(_ x: Tensor) -> Tensor { copies == 1 ? x : Tensor.concat(Array(repeating: x, count: copies), axis: 0) }
+        let prefix = text.map { LayerKV(k: repeated($0.k), v: repeated($0.v)) }
+        let positions = Array([[Int]](repeating: textPositions, count: copies).joined())
         var steps: [[LayerKV]] = []
         var tokens: [[Int]] = []
         var logPi: [Tensor] = []
         func pos(_ s: Int) -> [Int] { positions.map { $0 + s } }
 
-        var out = gpt.forward(embeddings: markerInput(startMarker, rows: rows, length: length), positions: pos(1),
-                              mask: .causal, cache: .thought(prefix: prefix, steps: steps))
-        steps.append(out.kv)
+        let start = gpt.forward(embeddings: markerInput(startMarker, rows: batch, length: length),
+                                positions: textPositions.map { $0 + 1 }, mask: .causal, cache: .thought(prefix: text, steps: []))
+        steps.append(start.kv.map { LayerKV(k: repeated($0.k), v: repeated($0.v)) })
+        var logits = repeated(start.logits)
         for s in 1...max(t, 1) where t > 0 {
-            let logits = out.logits.reshaped([rows * length, v])
+            let flat = logits.reshaped([rows * length, v])
             let next: [Int]
             switch decoding {
             case .forced(let tok): next = [Int](repeating: tok, count: rows * length)
             case .replay(let toks): next = toks[s - 1]
-            case .greedy: next = pick(logits.data, vocab: v, greedy: true, using: &rng)
-            case .sample: next = pick(logits.data, vocab: v, greedy: false, using: &rng)
+            case .greedy: next = pick(flat.data, vocab: v, greedy: true, using: &rng)
+            case .sample: next = pick(flat.data, vocab: v, greedy: false, using: &rng)
             }
             if keepLogPi {
                 // log pi = log_softmax(logits / T_reinforce)[token]
-                logPi.append(-(logits * (1 / config.reinforceTemperature)).nllPerRow(targets: next))
+                logPi.append(-(flat * (1 / config.reinforceTemperature)).nllPerRow(targets: next))
             }
             tokens.append(next)
-            out = gpt.forward(embeddings: gpt.embed(next, batch: rows, length: length), positions: pos(s + 1),
+            let out = gpt.forward(embeddings: gpt.embed(next, batch: rows, length: length), positions: pos(s + 1),
                               mask: .causal, cache: .thought(prefix: prefix, steps: steps))
             steps.append(out.kv)
+            logits = out.logits
         }
-        out = gpt.forward(embeddings: markerInput(endMarker, rows: rows, length: length), positions: pos(t + 2),
-                          mask: .causal, cache: .thought(prefix: prefix, steps: steps))
-        steps.append(out.kv)
-        return ThoughtRollout(steps: steps, tokens: tokens, logPi: logPi, endHidden: out.hidden)
+        let end = gpt.forward(embeddings: markerInput(endMarker, rows: rows, length: length), positions: pos(t + 2),
+                              mask: .causal, cache: .thought(prefix: prefix, steps: steps))
+        steps.append(end.kv)
+        return ThoughtRollout(prefix: prefix, steps: steps, tokens: tokens, logPi: logPi, endHidden: end.hidden)
     }
 
     /// Picks one token per row of logits (N * V): argmax, or a sample at the sampling temperature,

@@ -64,7 +64,8 @@ extension Tensor {
         var additive: [Float] = []
         if case .additive(let m) = mask { additive = m }
 
-        // Probabilities kept for the pullback: prefix (BH, Tq, Tk), diagonal (BH, nd, Tq).
+        // Probabilities kept for the pullback: prefix (BH, Tq, Tk), diagonal (BH, nd, Tq). A row block
+        // writes (and later reads) only its first kv = keysFor(r1) columns; the rest stay unset.
         var p = [Float](unsafeUninitializedCapacity: bh * tq * tk) { _, n in n = bh * tq * tk }
         var pd = [Float](repeating: 0, count: bh * nd * tq)
         var y = [Float](unsafeUninitializedCapacity: b * tq * c) { _, n in n = b * tq * c }
@@ -80,6 +81,17 @@ extension Tensor {
                     let bi = u / groups, h0 = (u % groups) * hg
                     let hs = h0..<(h0 + hg)
                     let rowQ = qq + bi * tq * c, rowY = yBase + bi * tq * c
+                    // Diagonal scores of all rows first: each step's keys are then read in one sweep
+                    // of this batch row (Tq * C contiguous values) instead of one short piece per block.
+                    for m in 0..<nd {
+                        let kd = dks[m] + bi * tq * c
+                        let sd = pdBase + (bi * heads * nd + m) * tq   // head h at + h * nd * tq
+                        for i in 0..<tq {
+                            let x = i &* c &+ h0 &* dh
+                            headDots(rowQ + x, kd + x, heads: hg, dh: dh, scale: scale, into: sd + (h0 &* (nd &* tq) &+ i),
+                                     stride: nd &* tq)
+                        }
+                    }
                     for r0 in stride(from: 0, to: tq, by: rb) {
                         let r1 = min(tq, r0 + rb), nr = r1 - r0, kv = keysFor(r1)
                         // Scores S = Q K^T * scale for rows r0..<r1, keys 0..<kv.
@@ -88,14 +100,6 @@ extension Tensor {
                                 BLAS.gemm(transA: false, transB: true, m: nr, n: kv, k: dh, alpha: scale,
                                           a: rowQ + r0 * c + h * dh, lda: c, b: kk + bi * tk * c + h * dh, ldb: c,
                                           beta: 0, c: pBase + (bi * heads + h) * tq * tk + r0 * tk, ldc: tk)
-                            }
-                        }
-                        for m in 0..<nd {
-                            let kd = dks[m] + bi * tq * c
-                            for i in r0..<r1 {
-                                for h in hs {
-                                    pdBase[((bi * heads + h) * nd + m) * tq + i] = dot(rowQ + i * c + h * dh, kd + i * c + h * dh, dh) * scale
-                                }
                             }
                         }
                         // Mask + joint softmax per row.
@@ -108,12 +112,13 @@ extension Tensor {
                                 var mx = maxOf(row, visible)
                                 for m in 0..<nd { mx = max(mx, sd[m * tq + i]) }
                                 if mx == -.infinity {  // sees nothing
-                                    for j in 0..<tk { row[j] = 0 }
+                                    for j in 0..<kv { row[j] = 0 }
                                     for m in 0..<nd { sd[m * tq + i] = 0 }
                                     continue
                                 }
                                 var total = visible > 0 ? FastMath.expShiftSum(row, row, visible, shift: mx) : 0
-                                for j in visible..<tk { row[j] = 0 }
+                                // Zeros up to the block's key count kv: no product reads further.
+                                for j in visible..<kv { row[j] = 0 }
                                 for m in 0..<nd { let e = Foundation.exp(sd[m * tq + i] - mx); sd[m * tq + i] = e; total += e }
                                 let inv = 1 / total
                                 for j in 0..<visible { row[j] *= inv }
@@ -131,14 +136,14 @@ extension Tensor {
                                 for i in r0..<r1 { (yb + i * c).update(repeating: 0, count: dh) }
                             }
                         }
-                        for m in 0..<nd {
-                            let vd = dvs[m] + bi * tq * c
-                            for i in r0..<r1 {
-                                for h in hs {
-                                    let w = pdBase[((bi * heads + h) * nd + m) * tq + i]
-                                    axpy(rowY + i * c + h * dh, w, vd + i * c + h * dh, dh)
-                                }
-                            }
+                    }
+                    // Diagonal values, all rows (after every block's P V, as the blocks wrote y with beta 0).
+                    for m in 0..<nd {
+                        let vd = dvs[m] + bi * tq * c
+                        let sd = pdBase + (bi * heads * nd + m) * tq
+                        for i in 0..<tq {
+                            let x = i &* c &+ h0 &* dh
+                            headAxpys(rowY + x, sd + (h0 &* (nd &* tq) &+ i), stride: nd &* tq, vd + x, heads: hg, dh: dh)
                         }
                     }
                 }
@@ -166,6 +171,16 @@ extension Tensor {
                         let bi = u / groups, h0 = (u % groups) * hg
                         let hs = h0..<(h0 + hg)
                         let ro = bi * tq * c, rk = bi * tk * c  // this batch row's queries / keys
+                        // Diagonal: dPd = dO . vd and dvd += pd dO, all rows, one sweep per step.
+                        for m in 0..<nd {
+                            let vd = dvs[m] + ro, gvd = gdv[m] + ro
+                            let sd = pdBase + (bi * heads * nd + m) * tq, dPd = dPds + m * tq  // head h: + h * nd * tq
+                            for i in 0..<tq {
+                                let x = i &* c &+ h0 &* dh
+                                headDots(gBase + ro + x, vd + x, heads: hg, dh: dh, scale: 1, into: dPd + i, stride: nd &* tq)
+                                headAxpys(gvd + x, sd + (h0 &* (nd &* tq) &+ i), stride: nd &* tq, gBase + ro + x, heads: hg, dh: dh)
+                            }
+                        }
                         for r0 in stride(from: 0, to: tq, by: rb) {
                             let r1 = min(tq, r0 + rb), nr = r1 - r0, kv = keysFor(r1)
                             // dP = dO V^T (rows r0..<r1, keys 0..<kv);  dV += P^T dO
@@ -176,16 +191,6 @@ extension Tensor {
                                               b: vv + rk + h * dh, ldb: c, beta: 0, c: dPs + (h - h0) * rb * tk, ldc: tk)
                                     BLAS.gemm(transA: true, transB: false, m: kv, n: dh, k: nr, a: pr, lda: tk,
                                               b: gy + r0 * c, ldb: c, beta: 1, c: dv + rk + h * dh, ldc: c)
-                                }
-                            }
-                            for m in 0..<nd {
-                                let vd = dvs[m] + ro, gvd = gdv[m] + ro
-                                for i in r0..<r1 {
-                                    for h in hs {
-                                        let x = i * c + h * dh, gy = gBase + ro + x
-                                        dPds[((h - h0) * nd + m) * tq + i] = dot(gy, vd + x, dh)
-                                        axpy(gvd + x, pdBase[((bi * heads + h) * nd + m) * tq + i], gy, dh)
-                                    }
                                 }
                             }
                             // dS = P (dP - rowdot) * scale, in place in dP / dPd.
@@ -210,16 +215,14 @@ extension Tensor {
                                               b: qq + ro + h * dh + r0 * c, ldb: c, beta: 1, c: dk + rk + h * dh, ldc: c)
                                 }
                             }
-                            for m in 0..<nd {
-                                let kd = dks[m] + ro, gkd = gdk[m] + ro
-                                for i in r0..<r1 {
-                                    for h in hs {
-                                        let x = i * c + h * dh
-                                        let w = dPds[((h - h0) * nd + m) * tq + i]
-                                        axpy(dq + ro + x, w, kd + x, dh)
-                                        axpy(gkd + x, w, qq + ro + x, dh)
-                                    }
-                                }
+                        }
+                        // Diagonal: dq += dSd kd (after every block's dS K), dkd += dSd q; all rows.
+                        for m in 0..<nd {
+                            let kd = dks[m] + ro, gkd = gdk[m] + ro, dPd = dPds + m * tq
+                            for i in 0..<tq {
+                                let x = i &* c &+ h0 &* dh
+                                headAxpys(dq + ro + x, dPd + i, stride: nd &* tq, kd + x, heads: hg, dh: dh)
+                                headAxpys(gkd + x, dPd + i, stride: nd &* tq, qq + ro + x, heads: hg, dh: dh)
                             }
                         }
                     }
@@ -274,4 +277,50 @@ func axpy(_ y: UnsafeMutablePointer<Float>, _ a: Float, _ x: UnsafePointer<Float
         j += 8
     }
     while j < n { y[j] += a * x[j]; j += 1 }
+}
+
+/// For each head h < n: out[h * stride] = dot(a + h * dh, b + h * dh, dh) * scale, the same sums in
+/// the same order as `dot` (so the same bits), in one loop over a row of n heads (no per-head call).
+@inline(__always)
+func headDots(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, heads n: Int, dh: Int, scale: Float,
+              into out: UnsafeMutablePointer<Float>, stride: Int) {
+    guard dh & 7 == 0 else {
+        for h in 0..<n { out[h &* stride] = dot(a + h &* dh, b + h &* dh, dh) * scale }
+        return
+    }
+    let ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b)
+    var off = 0
+    for h in 0..<n {
+        var acc = SIMD8<Float>(repeating: 0)
+        let end = off &+ dh &* 4
+        while off < end {
+            acc += ra.loadUnaligned(fromByteOffset: off, as: SIMD8<Float>.self)
+                * rb.loadUnaligned(fromByteOffset: off, as: SIMD8<Float>.self)
+            off &+= 32
+        }
+        out[h &* stride] = acc.sum() * scale
+    }
+}
+
+/// For each head h < n: axpy(y + h * dh, w[h * stride], x + h * dh, dh), the same operations as
+/// `axpy`, in one loop over a row of n heads.
+@inline(__always)
+func headAxpys(_ y: UnsafeMutablePointer<Float>, _ w: UnsafePointer<Float>, stride: Int, _ x: UnsafePointer<Float>,
+               heads n: Int, dh: Int) {
+    guard dh & 7 == 0 else {
+        for h in 0..<n { axpy(y + h &* dh, w[h &* stride], x + h &* dh, dh) }
+        return
+    }
+    let ry = UnsafeMutableRawPointer(y), rx = UnsafeRawPointer(x)
+    var off = 0
+    for h in 0..<n {
+        let av = SIMD8<Float>(repeating: w[h &* stride])
+        let end = off &+ dh &* 4
+        while off < end {
+            let yv = ry.loadUnaligned(fromByteOffset: off, as: SIMD8<Float>.self)
+            ry.storeBytes(of: yv + av * rx.loadUnaligned(fromByteOffset: off, as: SIMD8<Float>.self), toByteOffset: off,
+                          as: SIMD8<Float>.self)
+            off &+= 32
+        }
+    }
 }

@@ -48,7 +48,8 @@ func runQuietSTaRBench(_ args: [String]) {
     }
     let rows = b * r
     var forward = passFlops(tokens: b * l, keys: l)                                  // base pass
-    forward += Double(t + 2 + nTrue - 1) * passFlops(tokens: rows * l, keys: l)      // think + talk passes
+    forward += passFlops(tokens: b * l, keys: l)                      // start marker, shared by the r copies
+    forward += Double(t + 1 + nTrue - 1) * passFlops(tokens: rows * l, keys: l)      // think + talk passes
     let mixPerToken: Double = 2 * Double(3 * d * d + d) + 2 * Double(d * vocab)
     forward += Double(nTrue) * Double(rows * l) * mixPerToken                        // mixing head + LM head
     let flops = 3 * forward

@@ -61,8 +61,8 @@ final class ThinkTests: XCTestCase {
             let x = (0..<(b * l)).map { _ in 3 + rng.int(10) }
             let base = m.gpt.forward(tokens: x, batch: b, length: l)
             let rows = b * r
-            let positions = (0..<rows).flatMap { _ in Array(0..<l) }
-            let roll = m.think(prefix: m.tile(base.kv, rationales: r), positions: positions, rows: rows, length: l,
+            let positions = (0..<b).flatMap { _ in Array(0..<l) }
+            let roll = m.think(prefix: base.kv, positions: positions, batch: b, copies: r, length: l,
                                decoding: .greedy, keepLogPi: false, using: &rng)
             let d = m.gpt.config.width
             for row in 0..<rows { for i in 0..<l {

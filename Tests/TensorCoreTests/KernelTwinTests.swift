@@ -82,6 +82,30 @@ final class KernelTwinTests: XCTestCase {
     /// The (batch, head) split of attention never changes a bit: 1 worker and 2 workers give identical
     /// values and gradients. (OpenBLAS itself may round differently with a different thread count, so
     /// the products here are below its threading threshold, and the whole-model check repeats one count.)
+    /// The row-of-heads kernels of the diagonal cache equal the per-head dot / axpy bit for bit
+    /// (head widths on the 8-lane path and one that falls back).
+    func testHeadKernelsEqualPerHeadTwins() {
+        var rng = RNG(seed: 12)
+        for (heads, dh) in [(4, 32), (2, 8), (3, 16), (2, 6)] {
+            let n = heads * dh, stride = 5
+            let a = (0..<n).map { _ in rng.normal() }, b = (0..<n).map { _ in rng.normal() }
+            let w = (0..<(heads * stride)).map { _ in rng.normal() }
+            var fused = [Float](repeating: 9, count: heads * stride), twin = fused
+            fused.withUnsafeMutableBufferPointer { headDots(a, b, heads: heads, dh: dh, scale: 0.3, into: $0.baseAddress!, stride: stride) }
+            for h in 0..<heads {
+                twin[h * stride] = a.withUnsafeBufferPointer { pa in b.withUnsafeBufferPointer { pb in
+                    dot(pa.baseAddress! + h * dh, pb.baseAddress! + h * dh, dh) } } * 0.3
+            }
+            XCTAssertEqual(fused.map(\.bitPattern), twin.map(\.bitPattern), "headDots heads \(heads) dh \(dh)")
+            var y1 = b, y2 = b
+            y1.withUnsafeMutableBufferPointer { headAxpys($0.baseAddress!, w, stride: stride, a, heads: heads, dh: dh) }
+            y2.withUnsafeMutableBufferPointer { y in a.withUnsafeBufferPointer { pa in
+                for h in 0..<heads { axpy(y.baseAddress! + h * dh, w[h * stride], pa.baseAddress! + h * dh, dh) }
+            } }
+            XCTAssertEqual(y1.map(\.bitPattern), y2.map(\.bitPattern), "headAxpys heads \(heads) dh \(dh)")
+        }
+    }
+
     func testAttentionIdenticalAcrossThreadCounts() {
         func run(threads: Int) -> [[Float]] {
             let saved = BLAS.threads
