@@ -97,7 +97,7 @@ extension Tensor {
                         // Scores S = Q K^T * scale for rows r0..<r1, keys 0..<kv.
                         if kv > 0 {
                             for h in hs {
-                                BLAS.gemm(transA: false, transB: true, m: nr, n: kv, k: dh, alpha: scale,
+                                BLAS.multiply(transA: false, transB: true, m: nr, n: kv, k: dh, alpha: scale,
                                           a: rowQ + r0 * c + h * dh, lda: c, b: kk + bi * tk * c + h * dh, ldb: c,
                                           beta: 0, c: pBase + (bi * heads + h) * tq * tk + r0 * tk, ldc: tk)
                             }
@@ -129,7 +129,7 @@ extension Tensor {
                         for h in hs {
                             let yb = rowY + h * dh
                             if kv > 0 {
-                                BLAS.gemm(transA: false, transB: false, m: nr, n: dh, k: kv,
+                                BLAS.multiply(transA: false, transB: false, m: nr, n: dh, k: kv,
                                           a: pBase + (bi * heads + h) * tq * tk + r0 * tk, lda: tk,
                                           b: vv + bi * tk * c + h * dh, ldb: c, beta: 0, c: yb + r0 * c, ldc: c)
                             } else {
@@ -187,9 +187,9 @@ extension Tensor {
                             if kv > 0 {
                                 for h in hs {
                                     let gy = gBase + ro + h * dh, pr = pBase + (bi * heads + h) * tq * tk + r0 * tk
-                                    BLAS.gemm(transA: false, transB: true, m: nr, n: kv, k: dh, a: gy + r0 * c, lda: c,
+                                    BLAS.multiply(transA: false, transB: true, m: nr, n: kv, k: dh, a: gy + r0 * c, lda: c,
                                               b: vv + rk + h * dh, ldb: c, beta: 0, c: dPs + (h - h0) * rb * tk, ldc: tk)
-                                    BLAS.gemm(transA: true, transB: false, m: kv, n: dh, k: nr, a: pr, lda: tk,
+                                    BLAS.multiply(transA: true, transB: false, m: kv, n: dh, k: nr, a: pr, lda: tk,
                                               b: gy + r0 * c, ldb: c, beta: 1, c: dv + rk + h * dh, ldc: c)
                                 }
                             }
@@ -209,9 +209,9 @@ extension Tensor {
                             if kv > 0 {
                                 for h in hs {
                                     let dP = dPs + (h - h0) * rb * tk
-                                    BLAS.gemm(transA: false, transB: false, m: nr, n: dh, k: kv, a: dP, lda: tk,
+                                    BLAS.multiply(transA: false, transB: false, m: nr, n: dh, k: kv, a: dP, lda: tk,
                                               b: kk + rk + h * dh, ldb: c, beta: 1, c: dq + ro + h * dh + r0 * c, ldc: c)
-                                    BLAS.gemm(transA: true, transB: false, m: kv, n: dh, k: nr, a: dP, lda: tk,
+                                    BLAS.multiply(transA: true, transB: false, m: kv, n: dh, k: nr, a: dP, lda: tk,
                                               b: qq + ro + h * dh + r0 * c, ldb: c, beta: 1, c: dk + rk + h * dh, ldc: c)
                                 }
                             }

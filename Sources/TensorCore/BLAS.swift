@@ -48,6 +48,58 @@ public enum BLAS {
     }
 }
 
+// MARK: - Which code computes the products
+
+/// The implementation behind every matrix product of the suite.
+public enum ProductKernel: String, Sendable, CaseIterable {
+    /// `SIMDGemm`: the suite's own register-tiled kernel (the default).
+    case simd
+    /// OpenBLAS's cblas_sgemm, single-threaded (`QSTAR_GEMM=openblas`).
+    case openblas
+}
+
+extension BLAS {
+    /// Name of the environment variable that chooses the product kernel.
+    public static let productKernelVariable = "QSTAR_GEMM"
+
+    /// The product kernel: `QSTAR_GEMM` (simd or openblas) if set, else simd. Results depend on it
+    /// (the two round differently); within one kernel they do not depend on the thread count.
+    nonisolated(unsafe) public static var productKernel: ProductKernel = kernelFromEnvironment()
+
+    static func kernelFromEnvironment() -> ProductKernel {
+        guard let raw = getenv(productKernelVariable) else { return .simd }
+        let value = String(cString: raw)
+        guard let k = ProductKernel(rawValue: value) else {
+            fatalError("\(productKernelVariable)=\(value): allowed values are "
+                       + ProductKernel.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        return k
+    }
+
+    /// For benchmark output: the kernel in use, with OpenBLAS's own kernel name.
+    public static var productKernelDescription: String {
+        switch productKernel {
+        case .simd: return "simd (8x32 tiles of SIMD16<Float>)"
+        case .openblas: return "openblas (\(coreName))"
+        }
+    }
+
+    /// C = alpha op(A) op(B) + beta C on the chosen kernel (`productKernel`), on the calling thread.
+    @inline(__always)
+    public static func multiply(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
+                        a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+                        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        switch productKernel {
+        case .simd:
+            SIMDGemm.gemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb,
+                          beta: beta, c: c, ldc: ldc)
+        case .openblas:
+            gemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb,
+                 beta: beta, c: c, ldc: ldc)
+        }
+    }
+}
+
 // MARK: - Kernel choice at process start
 
 extension BLAS {

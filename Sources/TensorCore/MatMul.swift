@@ -1,38 +1,41 @@
-// Matrix products on OpenBLAS sgemm (single-threaded; large products are split over `Parallel`).
+// Matrix products on `BLAS.multiply` (the SIMD kernel or OpenBLAS, single-threaded each; large
+// products are split over `Parallel`).
 
 /// Products with m * n * k below this run unsplit on the calling thread.
 let gemmSplitThreshold = 1 << 20
 
-/// Row blocks of a split product are whole multiples of this many rows of C. OpenBLAS's Haswell
-/// sgemm walks the rows of a row-major C (its column-major N) in chunks of 12 and rounds the last,
-/// shorter chunk differently: cuts at multiples of 12 keep every chunk, so every element, the same.
-/// (Cuts between columns change the rounding of some elements, so columns are never cut.)
-let gemmSplitRows = 12
+/// Row blocks of a split product are whole multiples of this many rows of C. The SIMD kernel gives
+/// the same bits for any split (see SIMDGemm); 8 rows is its tile height. OpenBLAS's Haswell sgemm
+/// walks the rows of a row-major C (its column-major N) in chunks of 12 and rounds the last, shorter
+/// chunk differently: cuts at multiples of 12 keep every chunk, so every element, the same. (With
+/// OpenBLAS, cuts between columns change the rounding of some elements, so columns are never cut.)
+var gemmSplitRows: Int { BLAS.productKernel == .simd ? SIMDGemm.mr : 12 }
 
-/// C = alpha op(A) op(B) + beta C (row-major, as `BLAS.gemm`), with the rows of C cut into contiguous
-/// blocks over the workers, each block one single-threaded sgemm. The summed dimension k is never
+/// C = alpha op(A) op(B) + beta C (row-major, as `BLAS.multiply`), with the rows of C cut into contiguous
+/// blocks over the workers, each block one single-threaded product. The summed dimension k is never
 /// split, so no partial sums are combined, and each element of C is computed by one worker exactly
-/// as by the unsplit call: the result is bit-identical to `BLAS.gemm` for any number of workers
+/// as by the unsplit call: the result is bit-identical to `BLAS.multiply` for any number of workers
 /// (tested in KernelTwinTests). Below `gemmSplitThreshold`, or with one worker, it is one plain call.
-/// `prepareRows`, if given, is called with each block's rows of C just before its sgemm (on the
+/// `prepareRows`, if given, is called with each block's rows of C just before its product (on the
 /// worker that owns them), e.g. to write the bias rows that a beta-1 product then lands on.
 func splitGemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
                a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
                beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, workers: Int = Parallel.width,
                prepareRows: ((Range<Int>) -> Void)? = nil) {
-    let units = (m + gemmSplitRows - 1) / gemmSplitRows
+    let step = gemmSplitRows
+    let units = (m + step - 1) / step
     if workers <= 1 || units < 2 || m * n * k < gemmSplitThreshold {
         prepareRows?(0..<m)
-        BLAS.gemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb,
-                  beta: beta, c: c, ldc: ldc)
+        BLAS.multiply(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb,
+                     beta: beta, c: c, ldc: ldc)
         return
     }
     Parallel.forEach(units, workers: workers) { range in
-        let r0 = range.lowerBound * gemmSplitRows, r1 = min(m, range.upperBound * gemmSplitRows)
+        let r0 = range.lowerBound * step, r1 = min(m, range.upperBound * step)
         prepareRows?(r0..<r1)
         // Rows r0..<r1 of op(A): A stored (M, K) -> row offset; stored (K, M) -> column offset.
-        BLAS.gemm(transA: transA, transB: transB, m: r1 - r0, n: n, k: k, alpha: alpha,
-                  a: a + (transA ? r0 : r0 * lda), lda: lda, b: b, ldb: ldb, beta: beta, c: c + r0 * ldc, ldc: ldc)
+        BLAS.multiply(transA: transA, transB: transB, m: r1 - r0, n: n, k: k, alpha: alpha,
+                     a: a + (transA ? r0 : r0 * lda), lda: lda, b: b, ldb: ldb, beta: beta, c: c + r0 * ldc, ldc: ldc)
     }
 }
 

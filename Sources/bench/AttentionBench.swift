@@ -10,7 +10,7 @@ func runAttentionBench(_ args: [String]) {
     BLAS.setThreads(o["threads"])
     let b = o["rows"], l = o["ctx"], d = o["d"], heads = o["heads"], reps = max(1, o["reps"])
     var rng = RNG(seed: 3)
-    print("config: rows \(b) L \(l) d \(d) heads \(heads) threads \(o["threads"])")
+    print("config: rows \(b) L \(l) d \(d) heads \(heads) threads \(o["threads"]); product kernel: \(BLAS.productKernelDescription)")
     for nd in [0, 5, 9] {
         let q = Tensor.randn([b, l, d], using: &rng, requiresGrad: true)
         let k = Tensor.randn([b, l, d], using: &rng, requiresGrad: true)

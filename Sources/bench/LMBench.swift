@@ -58,7 +58,7 @@ func runLMBench(_ args: [String]) {
     let med = median(times)
     print("config: layers \(config.layers) d \(config.width) heads \(config.heads) vocab \(v) ctx \(t) batch \(b) "
           + "params \(model.parameterCount) threads \(threads)")
-    print("blas: \(BLAS.coreName) threads \(BLAS.threads)")
+    print("product kernel: \(BLAS.productKernelDescription) threads \(BLAS.threads)")
     print(String(format: "loss: first %.4f last %.4f", firstLoss, lastLoss))
     print(String(format: "step_ms_min_max: %.2f %.2f (%d timed steps after %d warmup)",
                  times.min()! * 1e3, times.max()! * 1e3, times.count, o["warmup"]))

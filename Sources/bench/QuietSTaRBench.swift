@@ -78,7 +78,7 @@ func runQuietSTaRBench(_ args: [String]) {
     var hash: UInt64 = 0xcbf2_9ce4_8422_2325
     for p in model.parameters { for v in p.data { hash = (hash ^ UInt64(v.bitPattern)) &* 0x100_0000_01b3 } }
     print("config: layers \(layers) d \(d) heads \(heads) vocab \(vocab) L \(l) batch \(b) r \(r) t \(t) n_true \(nTrue) threads \(threads) params \(model.parameterCount)")
-    print("openblas kernel: \(BLAS.coreName)")
+    print("product kernel: \(BLAS.productKernelDescription)")
     print(String(format: "flops_per_step: %.3g", flops))
     print(String(format: "gflop_per_s: %.1f", flops / (med / 1e3) / 1e9))
     print(String(format: "param_checksum: %016llx", hash))

@@ -5,6 +5,7 @@ import TensorCore
 //   lm         one standard language-model training step (the reference: shared/bench/torch_lm_step.py)
 //   quietstar  one full Quiet-STaR training step at the sizes of the performance bar
 //   attention  the attention op of one thought step alone (forward, backward)
+//   gemm       single-threaded products at the step's shapes: the SIMD kernel against OpenBLAS
 
 BLAS.relaunchWithKernelIfNeeded()
 ProcessTuning.keepFreedMemory()
@@ -18,6 +19,7 @@ let usage = """
                  [--r N] [--t N] [--ntrue N] [--warmup N] [--steps N]   Quiet-STaR training step
       attention  [--threads N] [--rows N] [--ctx N] [--d N] [--heads N] [--reps N]
                  attention of one thought step (causal prefix + 0, 5, 9 diagonal steps)
+      gemm       [--reps N]   products at the step's shapes, SIMD kernel and OpenBLAS side by side
     """
 
 switch arguments.first {
@@ -27,6 +29,8 @@ case "quietstar":
     runQuietSTaRBench(Array(arguments.dropFirst()))
 case "attention":
     runAttentionBench(Array(arguments.dropFirst()))
+case "gemm":
+    runGemmBench(Array(arguments.dropFirst()))
 default:
     FileHandle.standardError.write(Data((usage + "\n").utf8))
     exit(arguments.isEmpty || arguments.first == "--help" || arguments.first == "-h" ? 0 : 2)

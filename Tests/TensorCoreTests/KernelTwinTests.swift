@@ -206,10 +206,19 @@ extension KernelTwinTests {
 }
 
 extension KernelTwinTests {
-    /// Large products are cut into row or column blocks over the workers, each block one
-    /// single-threaded sgemm: for every layout the split result equals the unsplit one bit for bit
-    /// (1 vs 2 and 3 workers), with beta 0 and beta 1, at shapes of the model and ragged ones.
+    /// Large products are cut into row blocks over the workers, each block one single-threaded
+    /// product: for every layout the split result equals the unsplit one bit for bit (1 vs 2 and 3
+    /// workers), with beta 0 and beta 1, at shapes of the model and ragged ones, on both kernels.
     func testSplitGemmIdenticalToUnsplit() {
+        for kernel in ProductKernel.allCases {
+            let saved = BLAS.productKernel
+            BLAS.productKernel = kernel
+            defer { BLAS.productKernel = saved }
+            splitGemmIdenticalToUnsplit()
+        }
+    }
+
+    private func splitGemmIdenticalToUnsplit() {
         let shapes: [(m: Int, n: Int, k: Int)] = [(1024, 384, 128), (128, 384, 1024), (1024, 64, 128),
                                                  (333, 130, 77), (97, 301, 129), (40, 40, 700)]
         var rng = RNG(seed: 21)
@@ -331,5 +340,99 @@ extension KernelTwinTests {
         }
         XCTAssertEqual(a.c, [Int](repeating: 200, count: 300))
         XCTAssertEqual(b.c, [Int](repeating: 200, count: 300))
+    }
+}
+
+extension KernelTwinTests {
+    /// Row-major op(A) (M, K) from a buffer stored (M, K) or, transposed, (K, M), with row stride lda.
+    private func element(_ x: [Float], transposed: Bool, ld: Int, _ i: Int, _ j: Int) -> Double {
+        Double(transposed ? x[j * ld + i] : x[i * ld + j])
+    }
+
+    /// The SIMD kernel against a double-precision reference and against OpenBLAS (its twin): every
+    /// layout, ragged shapes around the 8 x 32 tile and the 256-deep k blocks, row strides larger
+    /// than the widths, alpha/beta combinations. Entries of C outside the product stay untouched.
+    func testSIMDGemmMatchesReferenceAndOpenBLAS() {
+        var rng = RNG(seed: 31)
+        let shapes: [(Int, Int, Int)] = [(1, 1, 1), (7, 33, 5), (8, 32, 256), (9, 31, 257), (17, 65, 513),
+                                         (64, 1, 128), (40, 96, 32), (100, 70, 300)]
+        for (m, n, k) in shapes {
+            for (ta, tb) in [(false, false), (false, true), (true, false), (true, true)] {
+                for (alpha, beta): (Float, Float) in [(1, 0), (1, 1), (0.5, -2)] {
+                    let lda = (ta ? m : k) + 3, ldb = (tb ? k : n) + 2, ldc = n + 5
+                    let a = (0..<((ta ? k : m) * lda)).map { _ in rng.normal() }
+                    let b = (0..<((tb ? n : k) * ldb)).map { _ in rng.normal() }
+                    let c0 = (0..<(m * ldc)).map { _ in rng.normal() }
+                    func run(_ kernel: ProductKernel) -> [Float] {
+                        let saved = BLAS.productKernel
+                        BLAS.productKernel = kernel
+                        defer { BLAS.productKernel = saved }
+                        var c = c0
+                        BLAS.multiply(transA: ta, transB: tb, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb,
+                                      beta: beta, c: &c, ldc: ldc)
+                        return c
+                    }
+                    let simd = run(.simd), blas = run(.openblas)
+                    let what = "\(m)x\(n)x\(k) ta \(ta) tb \(tb) alpha \(alpha) beta \(beta)"
+                    for i in 0..<m { for j in 0..<ldc {
+                        let at = i * ldc + j
+                        if j >= n { XCTAssertEqual(simd[at].bitPattern, c0[at].bitPattern, "outside C touched: \(what)"); continue }
+                        var dot = 0.0, mag = 0.0
+                        for t in 0..<k {
+                            let p = element(a, transposed: ta, ld: lda, i, t) * element(b, transposed: tb, ld: ldb, t, j)
+                            dot += p; mag += abs(p)
+                        }
+                        let ref = Double(alpha) * dot + (beta == 0 ? 0 : Double(beta) * Double(c0[at]))
+                        let tol = 1e-5 * (Double(abs(alpha)) * mag + Double(abs(beta * c0[at]))) + 1e-6
+                        XCTAssertEqual(Double(simd[at]), ref, accuracy: tol, "simd vs reference: \(what) at \(i),\(j)")
+                        XCTAssertEqual(Double(simd[at]), Double(blas[at]), accuracy: 2 * tol, "simd vs openblas: \(what)")
+                    } }
+                }
+            }
+        }
+    }
+
+    /// beta 0 never reads C (NaN there does not leak), k = 0 gives beta C.
+    func testSIMDGemmBetaZeroAndEmptyK() {
+        var rng = RNG(seed: 32)
+        let m = 13, n = 40, k = 20
+        let a = (0..<(m * k)).map { _ in rng.normal() }, b = (0..<(k * n)).map { _ in rng.normal() }
+        var nanC = [Float](repeating: .nan, count: m * n), zeroC = [Float](repeating: 0, count: m * n)
+        SIMDGemm.gemm(transA: false, transB: false, m: m, n: n, k: k, alpha: 1, a: a, lda: k, b: b, ldb: n,
+                      beta: 0, c: &nanC, ldc: n)
+        SIMDGemm.gemm(transA: false, transB: false, m: m, n: n, k: k, alpha: 1, a: a, lda: k, b: b, ldb: n,
+                      beta: 1, c: &zeroC, ldc: n)
+        XCTAssertEqual(nanC.map(\.bitPattern), zeroC.map(\.bitPattern))
+        var c = (0..<(m * n)).map { Float($0) }
+        SIMDGemm.gemm(transA: false, transB: false, m: m, n: n, k: 0, alpha: 1, a: a, lda: k, b: b, ldb: n,
+                      beta: 0.5, c: &c, ldc: n)
+        XCTAssertEqual(c, (0..<(m * n)).map { Float($0) * 0.5 })
+    }
+
+    /// Any block of rows or columns of a product, computed on its own, has the bits of the same
+    /// block of the whole product (cuts inside tiles and inside k blocks' reach included).
+    func testSIMDGemmBlocksBitIdenticalToWhole() {
+        var rng = RNG(seed: 33)
+        let m = 45, n = 77, k = 300
+        for (ta, tb) in [(false, false), (false, true), (true, false), (true, true)] {
+            let lda = ta ? m : k, ldb = tb ? k : n
+            let a = (0..<(m * k)).map { _ in rng.normal() }, b = (0..<(k * n)).map { _ in rng.normal() }
+            let c0 = (0..<(m * n)).map { _ in rng.normal() }
+            var whole = c0
+            SIMDGemm.gemm(transA: ta, transB: tb, m: m, n: n, k: k, alpha: 0.7, a: a, lda: lda, b: b, ldb: ldb,
+                          beta: 1, c: &whole, ldc: n)
+            var pieces = c0
+            a.withUnsafeBufferPointer { pa in b.withUnsafeBufferPointer { pb in pieces.withUnsafeMutableBufferPointer { pc in
+                for (r0, r1) in [(0, 13), (13, 21), (21, 45)] {
+                    for (c0, c1) in [(0, 5), (5, 38), (38, 77)] {
+                        SIMDGemm.gemm(transA: ta, transB: tb, m: r1 - r0, n: c1 - c0, k: k, alpha: 0.7,
+                                      a: pa.baseAddress! + (ta ? r0 : r0 * lda), lda: lda,
+                                      b: pb.baseAddress! + (tb ? c0 * ldb : c0), ldb: ldb,
+                                      beta: 1, c: pc.baseAddress! + r0 * n + c0, ldc: n)
+                    }
+                }
+            } } }
+            XCTAssertEqual(whole.map(\.bitPattern), pieces.map(\.bitPattern), "blocks differ: ta \(ta) tb \(tb)")
+        }
     }
 }
