@@ -198,11 +198,10 @@ extension Tensor {
                         th.withUnsafeBufferPointer { tt in
                             Parallel.forEach((n + 7) / 8, workers: workers) { r in
                                 let lo = r.lowerBound * 8, hi = min(n, r.upperBound * 8)
-                                if fresh { (gx.baseAddress! + lo).update(repeating: 0, count: hi - lo) }
                                 FastMath.geluBackward(UnsafeBufferPointer(rebasing: xx[lo..<hi]),
                                                       UnsafeBufferPointer(rebasing: tt[lo..<hi]),
                                                       UnsafeBufferPointer(rebasing: g[lo..<hi]),
-                                                      UnsafeMutableBufferPointer(rebasing: gx[lo..<hi]))
+                                                      UnsafeMutableBufferPointer(rebasing: gx[lo..<hi]), fresh: fresh)
                             }
                         }
                     }

@@ -59,15 +59,18 @@ public enum FastMath {
         }
     }
 
-    /// gx += g * gelu'(x), given t = tanh(u(x)).
+    /// gx += g * gelu'(x), given t = tanh(u(x)). With `fresh`, gx holds no values yet and is written
+    /// as 0 + g * gelu'(x): the bits of zero-filling it first, without the extra pass.
     public static func geluBackward(_ x: UnsafeBufferPointer<Float>, _ t: UnsafeBufferPointer<Float>,
-                                    _ g: UnsafeBufferPointer<Float>, _ gx: UnsafeMutableBufferPointer<Float>) {
+                                    _ g: UnsafeBufferPointer<Float>, _ gx: UnsafeMutableBufferPointer<Float>,
+                                    fresh: Bool = false) {
         guard x.count > 0 else { return }
         let xp = x.baseAddress!, tp = t.baseAddress!, gp = g.baseAddress!, gxp = gx.baseAddress!
         for i in 0..<x.count {
             let v = xp[i], th = tp[i]
             let du = geluC * (1 + 3 * geluA * v * v)
-            gxp[i] += gp[i] * (0.5 * (1 + th) + 0.5 * v * (1 - th * th) * du)
+            let d = gp[i] * (0.5 * (1 + th) + 0.5 * v * (1 - th * th) * du)
+            gxp[i] = (fresh ? 0 : gxp[i]) + d
         }
     }
 

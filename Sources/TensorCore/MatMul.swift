@@ -16,26 +16,33 @@ var gemmSplitRows: Int { BLAS.productKernel == .simd ? SIMDGemm.mr : 12 }
 /// split, so no partial sums are combined, and each element of C is computed by one worker exactly
 /// as by the unsplit call: the result is bit-identical to `BLAS.multiply` for any number of workers
 /// (tested in KernelTwinTests). Below `gemmSplitThreshold`, or with one worker, it is one plain call.
-/// `prepareRows`, if given, is called with each block's rows of C just before its product (on the
-/// worker that owns them), e.g. to write the bias rows that a beta-1 product then lands on.
+/// With `bias` (n values), C = bias + alpha op(A) op(B) in every row (C not read, beta unused): the
+/// SIMD kernel adds it in its stores; for OpenBLAS each block's rows are filled with the bias first
+/// (on the worker that owns them) and the product lands on them with beta 1, the same bits.
 func splitGemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
                a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
                beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, workers: Int = Parallel.width,
-               prepareRows: ((Range<Int>) -> Void)? = nil) {
+               bias: UnsafePointer<Float>? = nil) {
     let step = gemmSplitRows
     let units = (m + step - 1) / step
+    func block(_ r0: Int, _ r1: Int) {
+        // Rows r0..<r1 of op(A): A stored (M, K) -> row offset; stored (K, M) -> column offset.
+        let ap = a + (transA ? r0 : r0 * lda), cp = c + r0 * ldc
+        if BLAS.productKernel == .simd {
+            SIMDGemm.gemm(transA: transA, transB: transB, m: r1 - r0, n: n, k: k, alpha: alpha, a: ap, lda: lda,
+                          b: b, ldb: ldb, beta: beta, c: cp, ldc: ldc, bias: bias)
+            return
+        }
+        if let bias { for r in 0..<(r1 - r0) { (cp + r * ldc).update(from: bias, count: n) } }
+        BLAS.multiply(transA: transA, transB: transB, m: r1 - r0, n: n, k: k, alpha: alpha, a: ap, lda: lda, b: b,
+                      ldb: ldb, beta: bias == nil ? beta : 1, c: cp, ldc: ldc)
+    }
     if workers <= 1 || units < 2 || m * n * k < gemmSplitThreshold {
-        prepareRows?(0..<m)
-        BLAS.multiply(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb,
-                     beta: beta, c: c, ldc: ldc)
+        block(0, m)
         return
     }
     Parallel.forEach(units, workers: workers) { range in
-        let r0 = range.lowerBound * step, r1 = min(m, range.upperBound * step)
-        prepareRows?(r0..<r1)
-        // Rows r0..<r1 of op(A): A stored (M, K) -> row offset; stored (K, M) -> column offset.
-        BLAS.multiply(transA: transA, transB: transB, m: r1 - r0, n: n, k: k, alpha: alpha,
-                     a: a + (transA ? r0 : r0 * lda), lda: lda, b: b, ldb: ldb, beta: beta, c: c + r0 * ldc, ldc: ldc)
+        block(range.lowerBound * step, min(m, range.upperBound * step))
     }
 }
 
@@ -136,7 +143,7 @@ extension Tensor {
 
 extension Tensor {
     /// Affine map y = x @ w + bias for x (..., K), w (K, N), bias (N): one op instead of a matmul
-    /// and a broadcast add (the bias rows are written first, the product lands on them with beta 1).
+    /// and a broadcast add (the product's stores add the bias; see `splitGemm`).
     ///   dx += dy @ w^T,  dw += x^T @ dy,  dbias += sum over rows of dy.
     public func linear(_ w: Tensor, bias: Tensor) -> Tensor {
         let x = self
@@ -145,11 +152,8 @@ extension Tensor {
         precondition(bias.count == n, "linear: bias has \(bias.count) values for width \(n)")
         let y = uninitializedFloats(m * n) { yp in
             bias.data.withUnsafeBufferPointer { bb in x.data.withUnsafeBufferPointer { xx in w.data.withUnsafeBufferPointer { ww in
-                let bp = bb.baseAddress!
                 splitGemm(transA: false, transB: false, m: m, n: n, k: k, a: xx.baseAddress!, lda: k,
-                          b: ww.baseAddress!, ldb: n, beta: 1, c: yp, ldc: n) { rows in
-                    for r in rows { (yp + r * n).update(from: bp, count: n) }
-                }
+                          b: ww.baseAddress!, ldb: n, beta: 0, c: yp, ldc: n, bias: bb.baseAddress!)
             } } }
         }
         var s = x.shape; s[s.count - 1] = n

@@ -21,12 +21,16 @@ enum SIMDGemm {
 
     /// C = alpha op(A) op(B) + beta C, row-major with row strides lda, ldb, ldc (as cblas_sgemm with
     /// CblasRowMajor). With beta == 0, C is written without being read.
+    /// With `bias` (n values), C = bias + alpha op(A) op(B) in every row, C not read and beta unused:
+    /// the bits of filling each row of C with the bias and calling with beta 1.
     static func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float,
                      a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
-                     beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
+                     beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, bias: UnsafePointer<Float>? = nil) {
         if m <= 0 || n <= 0 { return }
         if k <= 0 {
-            for i in 0..<m { for j in 0..<n { c[i * ldc + j] = beta == 0 ? 0 : beta * c[i * ldc + j] } }
+            for i in 0..<m { for j in 0..<n {
+                c[i * ldc + j] = bias.map { $0[j] } ?? (beta == 0 ? 0 : beta * c[i * ldc + j])
+            } }
             return
         }
         let kcMax = min(kc, k)
@@ -36,7 +40,7 @@ enum SIMDGemm {
             var k0 = 0
             while k0 < k {
                 let kb = min(kc, k - k0)
-                let blockBeta = k0 == 0 ? beta : 1
+                let blockBeta: Float = k0 == 0 && bias == nil ? beta : 1
                 // Full strips of an untransposed B are read in place (rows of 32 values, stride ldb);
                 // the others are copied into packed strips (stride 32).
                 for s in 0..<strips where transB || n - s * nr < nr {
@@ -52,6 +56,7 @@ enum SIMDGemm {
                         let inPlace = !transB && w == nr
                         let bs = inPlace ? b + k0 * ldb + s * nr : UnsafePointer(pb + s * kb * nr)
                         let bstep = inPlace ? ldb : nr
+                        let seed = k0 == 0 ? bias.map { $0 + s * nr } : nil
                         var r0 = i0
                         while r0 < i1 {
                             let rows = min(mr, i1 - r0)
@@ -59,13 +64,13 @@ enum SIMDGemm {
                             if rows < mr {
                                 packA(transA: transA, a: a, lda: lda, rows: r0..<(r0 + rows), ks: k0..<(k0 + kb), into: edge)
                                 tile(kb, KMajor(p: UnsafePointer(edge), step: mr), bs, bstep, cp, ldc, rows: rows, cols: w,
-                                     alpha: alpha, beta: blockBeta)
+                                     alpha: alpha, beta: blockBeta, seed: seed)
                             } else if transA {
                                 tile(kb, KMajor(p: a + k0 * lda + r0, step: lda), bs, bstep, cp, ldc, rows: rows, cols: w,
-                                     alpha: alpha, beta: blockBeta)
+                                     alpha: alpha, beta: blockBeta, seed: seed)
                             } else {
                                 tile(kb, RowMajor(p: a + r0 * lda + k0, lda: lda), bs, bstep, cp, ldc, rows: rows, cols: w,
-                                     alpha: alpha, beta: blockBeta)
+                                     alpha: alpha, beta: blockBeta, seed: seed)
                             }
                             r0 += mr
                         }
@@ -159,10 +164,12 @@ enum SIMDGemm {
     }
 
     /// One tile: acc (8 x 32) = sum over kb of op(A) rows (from `ap`) times the B strip `bp` (rows of
-    /// 32 values, `bstep` apart), then C (rows x cols of it) = combine(acc, C).
+    /// 32 values, `bstep` apart), then C (rows x cols of it) = combine(acc, old), where old is C, or
+    /// the row `seed` for every row when given.
     @inline(__always)
     static func tile<A: Panel>(_ kb: Int, _ ap: A, _ bp: UnsafePointer<Float>, _ bstep: Int, _ c: UnsafeMutablePointer<Float>,
-                               _ ldc: Int, rows: Int, cols: Int, alpha: Float, beta: Float) {
+                               _ ldc: Int, rows: Int, cols: Int, alpha: Float, beta: Float,
+                               seed: UnsafePointer<Float>? = nil) {
         var c00 = SIMD16<Float>(), c01 = SIMD16<Float>(), c10 = SIMD16<Float>(), c11 = SIMD16<Float>()
         var c20 = SIMD16<Float>(), c21 = SIMD16<Float>(), c30 = SIMD16<Float>(), c31 = SIMD16<Float>()
         var c40 = SIMD16<Float>(), c41 = SIMD16<Float>(), c50 = SIMD16<Float>(), c51 = SIMD16<Float>()
@@ -183,9 +190,9 @@ enum SIMDGemm {
         }
         if rows == mr && cols == nr {
             @inline(__always) func store(_ r: Int, _ v0: SIMD16<Float>, _ v1: SIMD16<Float>) {
-                let p = c + r * ldc
-                let o0 = combine(v0, { load(p) }, alpha: alpha, beta: beta)
-                let o1 = combine(v1, { load(p + 16) }, alpha: alpha, beta: beta)
+                let p = c + r * ldc, old = seed ?? UnsafePointer(p)
+                let o0 = combine(v0, { load(old) }, alpha: alpha, beta: beta)
+                let o1 = combine(v1, { load(old + 16) }, alpha: alpha, beta: beta)
                 UnsafeMutableRawPointer(p).storeBytes(of: o0, as: SIMD16<Float>.self)
                 UnsafeMutableRawPointer(p + 16).storeBytes(of: o1, as: SIMD16<Float>.self)
             }
@@ -199,9 +206,9 @@ enum SIMDGemm {
             acc[6] = c30; acc[7] = c31; acc[8] = c40; acc[9] = c41; acc[10] = c50; acc[11] = c51
             acc[12] = c60; acc[13] = c61; acc[14] = c70; acc[15] = c71
             for r in 0..<rows {
-                let p = c + r * ldc
+                let p = c + r * ldc, old = seed ?? UnsafePointer(p)
                 for j in 0..<cols {
-                    p[j] = combine(acc[2 * r + j / 16][j % 16], beta == 0 ? 0 : p[j], alpha: alpha, beta: beta)
+                    p[j] = combine(acc[2 * r + j / 16][j % 16], beta == 0 ? 0 : old[j], alpha: alpha, beta: beta)
                 }
             }
         }

@@ -436,3 +436,34 @@ extension KernelTwinTests {
         }
     }
 }
+
+extension KernelTwinTests {
+    /// A product with a bias equals filling every row of C with the bias and multiplying with beta 1,
+    /// bit for bit, on both kernels, split over workers or not, for ragged shapes and k blocks.
+    func testGemmWithBiasEqualsFilledRows() {
+        var rng = RNG(seed: 34)
+        for kernel in ProductKernel.allCases {
+            let saved = BLAS.productKernel
+            BLAS.productKernel = kernel
+            defer { BLAS.productKernel = saved }
+            for (m, n, k) in [(300, 70, 290), (9, 33, 4), (1024, 96, 128)] {
+                for (ta, tb) in [(false, false), (true, true)] {
+                    let lda = ta ? m : k, ldb = tb ? k : n
+                    let a = (0..<(m * k)).map { _ in rng.normal() }, b = (0..<(k * n)).map { _ in rng.normal() }
+                    let bias = (0..<n).map { _ in rng.normal() }
+                    var filled = [Float](repeating: 0, count: m * n)
+                    for i in 0..<m { for j in 0..<n { filled[i * n + j] = bias[j] } }
+                    BLAS.multiply(transA: ta, transB: tb, m: m, n: n, k: k, alpha: 1, a: a, lda: lda, b: b, ldb: ldb,
+                                  beta: 1, c: &filled, ldc: n)
+                    for workers in [1, 2] {
+                        var c = [Float](repeating: .nan, count: m * n)
+                        splitGemm(transA: ta, transB: tb, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, beta: 0,
+                                  c: &c, ldc: n, workers: workers, bias: bias)
+                        XCTAssertEqual(c.map(\.bitPattern), filled.map(\.bitPattern),
+                                       "\(kernel) \(m)x\(n)x\(k) ta \(ta) tb \(tb) workers \(workers)")
+                    }
+                }
+            }
+        }
+    }
+}
