@@ -2,6 +2,7 @@ import ArgumentParser
 import Experiments
 import Foundation
 import Report
+import TensorCore
 
 /// `sweep regress`: run the regression sweep into a fresh temporary folder and compare its
 /// curves with the stored reference (or, with `--update`, replace the reference).
@@ -128,7 +129,7 @@ struct RegressError: Error, CustomStringConvertible {
     var description: String { message }
 }
 
-/// Where a measurement was made: CPU model and the OpenBLAS kernel in use.
+/// Where a measurement was made: CPU model, the product kernel and the OpenBLAS kernel setting.
 enum Machine {
     static var description: String {
         let cpu = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?
@@ -136,6 +137,6 @@ enum Machine {
             .map { $0.split(separator: ":", maxSplits: 1).last.map { $0.trimmingCharacters(in: .whitespaces) } ?? "" }
             ?? "unknown CPU"
         let kernel = ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] ?? "default"
-        return "\(cpu), OPENBLAS_CORETYPE=\(kernel)"
+        return "\(cpu), products \(BLAS.productKernel.rawValue), OPENBLAS_CORETYPE=\(kernel)"
     }
 }
