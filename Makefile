@@ -24,6 +24,8 @@ test: deps
 
 bench: deps
 	$(SWIFT) run -c release bench lm --threads 2
+	$(SWIFT) run -c release bench quietstar --threads 2
+	$(SWIFT) run -c release bench gemm
 
 # Every experiment (resuming what is done), every figure, the report. Release build for speed.
 # Base-model checks (direct / worked / oracle, results/<e>/base-checks.md) for BASE_CHECKS.

@@ -70,8 +70,9 @@ extension BLAS {
         guard let raw = getenv(productKernelVariable) else { return .simd }
         let value = String(cString: raw)
         guard let k = ProductKernel(rawValue: value) else {
-            fatalError("\(productKernelVariable)=\(value): allowed values are "
-                       + ProductKernel.allCases.map(\.rawValue).joined(separator: ", "))
+            fputs("error: environment variable \(productKernelVariable)=\(value): allowed values are "
+                  + ProductKernel.allCases.map(\.rawValue).joined(separator: ", ") + "\n", stderr)
+            exit(2)
         }
         return k
     }
