@@ -76,6 +76,27 @@ public indirect enum JSON: Equatable, Sendable {
         return out
     }
 
+    /// Where `other` differs from `self`: dotted paths of the differing values (objects compared key
+    /// by key, in any order; a key on one side only counts, its value shown as `(none)`), with both
+    /// values as compact text, `self`'s first.
+    public func differences(to other: JSON, path: [String] = []) -> [(path: String, this: String, other: String)] {
+        if case .object(let mine) = self, case .object(let theirs) = other {
+            var out: [(path: String, this: String, other: String)] = []
+            var keys = mine.map(\.0)
+            for (k, _) in theirs where !keys.contains(k) { keys.append(k) }
+            for k in keys {
+                switch (self[k], other[k]) {
+                case let (a?, b?): out += a.differences(to: b, path: path + [k])
+                case let (a?, nil): out.append(((path + [k]).joined(separator: "."), a.text(), "(none)"))
+                case let (nil, b?): out.append(((path + [k]).joined(separator: "."), "(none)", b.text()))
+                default: break
+                }
+            }
+            return out
+        }
+        return self == other ? [] : [(path.joined(separator: "."), text(), other.text())]
+    }
+
     /// Compact text; `sortedKeys` gives a canonical form (for hashing).
     public func text(sortedKeys: Bool = false) -> String {
         switch self {

@@ -106,6 +106,29 @@ public struct Run {
         return .complete
     }
 
+    /// Settings in which this finished run's saved configuration (`<id>.json`) differs from what the
+    /// experiment now resolves to (dotted path, saved value, current value). Empty when they agree,
+    /// and for unfinished runs (those restart with the current settings anyway).
+    public func changedSettings() -> [(path: String, saved: String, now: String)] {
+        guard status.isFinished, let text = try? String(contentsOfFile: configPath, encoding: .utf8),
+              let saved = try? JSONParser.parse(text) else { return [] }
+        return saved.differences(to: spec.resolved).map { ($0.path, $0.this, $0.other) }
+    }
+
+    /// A finished run is never recomputed, so one made with other settings than the experiment's
+    /// current ones would silently stand for them: refuse, naming the run, the field and both values.
+    func checkNotStale(experimentFile: String) throws {
+        let changed = changedSettings()
+        guard let first = changed.first else { return }
+        let more = changed.count > 1 ? " (and \(changed.count - 1) more: "
+            + changed.dropFirst().prefix(4).map(\.path).joined(separator: ", ") + (changed.count > 5 ? ", ..." : "") + ")" : ""
+        throw ExperimentError(file: experimentFile, path: first.path, problem:
+            "the finished run \(spec.id) (\(configPath)) was made with \(first.path) = \(first.saved), but the experiment now "
+            + "gives \(first.now)\(more); finished runs are never recomputed",
+            allowed: "the value the run was made with, or move \(directory)/\(spec.id).* out of the results folder "
+            + "to run it again with the new one")
+    }
+
     /// Checks that the run's inputs fit its model before any work (the evaluation prompts must
     /// fit in L positions).
     func checkFits() throws {

@@ -47,8 +47,14 @@ public struct SweepRunner {
 
     public func run(_ spec: RunSpec) -> Run { Run(plan: plan.name, spec: spec, results: options.results) }
 
-    /// Checks that every selected run fits its model (before any work starts).
-    public func check() throws { for r in runs { try run(r).checkFits() } }
+    /// Checks that every selected run fits its model, and that no finished run was made with
+    /// settings other than the experiment's current ones (before any work starts).
+    public func check() throws {
+        for r in runs {
+            try run(r).checkFits()
+            try run(r).checkNotStale(experimentFile: plan.file)
+        }
+    }
 
     /// `--dry-run`: one line per run with its status.
     public func listing() -> [String] {

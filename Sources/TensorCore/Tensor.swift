@@ -76,7 +76,13 @@ public final class Tensor {
     /// Adds `g` into this tensor's gradient (allocating it on first use).
     @inline(__always)
     func accumulate(_ g: UnsafeBufferPointer<Float>) {
-        if grad.isEmpty { grad = Array(g); return }
+        if grad.isEmpty {
+            grad = uninitializedFloats(g.count) { d in
+                let s = g.baseAddress!
+                Parallel.chunks(g.count) { r in (d + r.lowerBound).update(from: s + r.lowerBound, count: r.count) }
+            }
+            return
+        }
         grad.withUnsafeMutableBufferPointer { dst in
             let d = dst.baseAddress!, s = g.baseAddress!
             Parallel.chunks(dst.count) { r in for i in r { d[i] += s[i] } }
@@ -102,11 +108,15 @@ public final class Tensor {
         return grad.withUnsafeMutableBufferPointer { body($0, false) }
     }
 
-    /// Gives mutable access to the gradient buffer (zero-filled on first use), for pullbacks that
-    /// accumulate in place (e.g. BLAS with beta = 1).
+    /// Gives mutable access to the gradient buffer (zero-filled on first use, large buffers by all
+    /// workers), for pullbacks that accumulate in place (e.g. products with beta = 1).
     @inline(__always)
     func withGrad<R>(_ body: (UnsafeMutableBufferPointer<Float>) -> R) -> R {
-        if grad.isEmpty { grad = [Float](repeating: 0, count: data.count) }
+        if grad.isEmpty {
+            grad = uninitializedFloats(data.count) { d in
+                Parallel.chunks(data.count) { r in (d + r.lowerBound).update(repeating: 0, count: r.count) }
+            }
+        }
         return grad.withUnsafeMutableBufferPointer { body($0) }
     }
 }

@@ -116,6 +116,28 @@ final class EndToEndTests: XCTestCase {
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: victim.checkpointPath)), ckpt)
     }
 
+    /// A finished run made with other settings than the experiment's current ones is not taken for
+    /// a result of the new settings: the sweep refuses to start and names the run, field and values.
+    func testFinishedRunWithChangedSettingsIsRefused() throws {
+        let text = Self.sweepText(name: "stale", sweep: #"{"quietstar.method": ["noThought"]}"#)
+        let r = try runner(text)
+        XCTAssertEqual(try r.execute(progress: quiet()).complete.count, 1)
+        XCTAssertNoThrow(try r.check(), "unchanged settings pass")
+        let changed = try runner(text.replacingOccurrences(of: #""train": {"steps": 4,"#, with: #""train": {"steps": 6,"#))
+        XCTAssertThrowsError(try changed.check()) { error in
+            let e = error as? ExperimentError
+            XCTAssertEqual(e?.path, "train.steps")
+            XCTAssertTrue(e?.problem.contains("train.steps = 4") ?? false, "\(error)")
+            XCTAssertTrue(e?.problem.contains("now gives 6") ?? false, "\(error)")
+            XCTAssertTrue(e?.problem.contains(changed.runs[0].id) ?? false, "\(error)")
+        }
+        // Moving the run away lets the new settings run.
+        for ext in ["h5", "json", "ckpt"] {
+            try FileManager.default.removeItem(atPath: changed.run(changed.runs[0]).directory + "/\(changed.runs[0].id).\(ext)")
+        }
+        XCTAssertNoThrow(try changed.check())
+    }
+
     /// A run held by another process (a live lock) is skipped, not run twice.
     func testLockedRunIsLeftToItsHolder() throws {
         let r = try runner(Self.sweepText(name: "locked", sweep: #"{"quietstar.thoughtLength": [2, 3]}"#))
