@@ -57,8 +57,11 @@ enum Parallel {
 final class WorkerPool: @unchecked Sendable {
     static let shared = WorkerPool()
     /// How long an idle helper keeps polling for the next section before it sleeps. Nine in ten
-    /// gaps between the sections of a Quiet-STaR step are below 20 microseconds.
-    static let spinNanoseconds: UInt64 = 50_000
+    /// gaps between the sections of a Quiet-STaR step are below 20 microseconds, but the serial
+    /// stretches between them (sampling, losses) are longer, and a sleeping helper wakes late:
+    /// `bench quietstar --threads 2` took a median 186 ms with 50 us, 178 ms with 300 us and 175 ms
+    /// with 2 ms (5 alternated runs each). Polls yield to other runnable threads.
+    static let spinNanoseconds: UInt64 = 1_000_000
 
     /// One word for the current section: generation << 32 | iteration count << 16 | next iteration.
     /// An iteration is claimed by a compare-exchange on the whole word, so a helper that wakes late

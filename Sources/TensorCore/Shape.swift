@@ -134,24 +134,34 @@ extension Tensor {
     }
 
     /// Row lookup: y[i, :] = table[indices[i], :] for a (N, C) table.  dtable[indices[i]] += dy[i].
-    /// Output shape: indexShape + [C] (default: [indices.count, C]).
+    /// Output shape: indexShape + [C] (default: [indices.count, C]). Large lookups copy their rows on
+    /// all workers; the pullback splits the table's columns (groups of 8) over the workers, each adding
+    /// the rows in index order, so every entry sums in the same order as one worker would.
     public func gatherRows(_ indices: [Int], shape indexShape: [Int]? = nil) -> Tensor {
         precondition(rank == 2, "gatherRows needs a (N, C) table, got \(shape)")
-        let rows = shape[0], c = shape[1]
-        var y = [Float](repeating: 0, count: indices.count * c)
-        data.withUnsafeBufferPointer { tt in
-            y.withUnsafeMutableBufferPointer { yy in
-                for (i, r) in indices.enumerated() {
-                    precondition(r >= 0 && r < rows, "gatherRows: index \(r) outside 0..<\(rows)")
-                    for j in 0..<c { yy[i * c + j] = tt[r * c + j] }
+        let rows = shape[0], c = shape[1], n = indices.count
+        for r in indices { precondition(r >= 0 && r < rows, "gatherRows: index \(r) outside 0..<\(rows)") }
+        let workers = Parallel.workers(units: n, unitSize: c)
+        let y = uninitializedFloats(n * c) { yp in
+            data.withUnsafeBufferPointer { tt in indices.withUnsafeBufferPointer { ix in
+                let tp = tt.baseAddress!
+                Parallel.forEach(n, workers: workers) { range in
+                    for i in range { (yp + i * c).update(from: tp + ix[i] * c, count: c) }
                 }
-            }
+            } }
         }
         let table = self
-        return Tensor(y, shape: (indexShape ?? [indices.count]) + [c], parents: [table]) { out in
-            table.withGrad { gt in out.grad.withUnsafeBufferPointer { g in
-                for (i, r) in indices.enumerated() { for j in 0..<c { gt[r * c + j] += g[i * c + j] } }
-            } }
+        return Tensor(y, shape: (indexShape ?? [n]) + [c], parents: [table]) { out in
+            table.withGrad { gt in out.grad.withUnsafeBufferPointer { g in indices.withUnsafeBufferPointer { ix in
+                let gtp = gt.baseAddress!, gp = g.baseAddress!
+                Parallel.forEach((c + 7) / 8, workers: workers) { groups in
+                    let lo = groups.lowerBound * 8, hi = min(c, groups.upperBound * 8)
+                    for i in 0..<n {
+                        let dst = gtp + ix[i] * c, src = gp + i * c
+                        for j in lo..<hi { dst[j] += src[j] }
+                    }
+                }
+            } } }
         }
     }
 }

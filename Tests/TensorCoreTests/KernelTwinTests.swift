@@ -291,8 +291,12 @@ extension KernelTwinTests {
             let c = Tensor.concat([parts[1], parts[0]], axis: 2) + y
             let h = c.layerNorm(gamma: g, beta: b).tanh()
             let proj = Tensor.randn(h.shape, using: &rng), proj2 = Tensor.randn(parts[2].shape, using: &rng)
-            ((h * proj).sum() + (parts[2] * proj2).sum()).backward()
-            return [h.data, x.grad, y.grad, bias.grad, g.grad, b.grad]
+            // Embedding lookup above the split size, indices repeating (the pullback's scatter-add).
+            let table = Tensor.randn([50, 131], using: &rng, requiresGrad: true)
+            let picked = table.gatherRows((0..<600).map { ($0 * 7) % 50 })
+            let proj3 = Tensor.randn(picked.shape, using: &rng)
+            ((h * proj).sum() + (parts[2] * proj2).sum() + (picked * proj3).sum()).backward()
+            return [h.data, x.grad, y.grad, bias.grad, g.grad, b.grad, picked.data, table.grad]
         }
         XCTAssertTrue(run(threads: 1) == run(threads: 2), "element-wise / shape ops differ between 1 and 2 workers")
     }
