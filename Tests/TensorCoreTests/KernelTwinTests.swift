@@ -471,3 +471,27 @@ extension KernelTwinTests {
         }
     }
 }
+
+extension KernelTwinTests {
+    /// GELU's pullback (16 lanes at a time, then a scalar tail) equals the plain scalar formula bit
+    /// for bit, accumulating and fresh.
+    func testGeluBackwardEqualsScalarTwin() {
+        var rng = RNG(seed: 35)
+        let n = 16 * 5 + 7
+        let x = (0..<n).map { _ in 3 * rng.normal() }, g = (0..<n).map { _ in rng.normal() }
+        let t = x.map { Foundation.tanh(FastMath.geluC * ($0 + FastMath.geluA * $0 * $0 * $0)) }
+        let start = (0..<n).map { _ in rng.normal() }
+        for fresh in [false, true] {
+            var fast = fresh ? [Float](repeating: .nan, count: n) : start
+            x.withUnsafeBufferPointer { xx in t.withUnsafeBufferPointer { tt in g.withUnsafeBufferPointer { gg in
+                fast.withUnsafeMutableBufferPointer { FastMath.geluBackward(xx, tt, gg, $0, fresh: fresh) }
+            } } }
+            let twin = (0..<n).map { i -> Float in
+                let v = x[i], th = t[i]
+                let du = FastMath.geluC * (1 + 3 * FastMath.geluA * v * v)
+                return (fresh ? 0 : start[i]) + g[i] * (0.5 * (1 + th) + 0.5 * v * (1 - th * th) * du)
+            }
+            XCTAssertEqual(fast.map(\.bitPattern), twin.map(\.bitPattern), "fresh \(fresh)")
+        }
+    }
+}
