@@ -41,7 +41,8 @@ extension QuietSTaRModel {
         let v = gpt.config.vocab
         let rows = batch * copies
         func repeated(_ x: Tensor) -> Tensor { copies == 1 ? x : Tensor.concat(Array(repeating: x, count: copies), axis: 0) }
-        let prefix = text.map { LayerKV(k: repeated($0.k), v: repeated($0.v)) }
+        func repeated(_ kv: [LayerKV]) -> [LayerKV] { kv.map { LayerKV(k: repeated($0.k), v: repeated($0.v)) } }
+        let prefix = repeated(text)
         let positions = Array([[Int]](repeating: textPositions, count: copies).joined())
         var steps: [[LayerKV]] = []
         var tokens: [[Int]] = []
@@ -50,7 +51,7 @@ extension QuietSTaRModel {
 
         let start = gpt.forward(embeddings: markerInput(startMarker, rows: batch, length: length),
                                 positions: textPositions.map { $0 + 1 }, mask: .causal, cache: .thought(prefix: text, steps: []))
-        steps.append(start.kv.map { LayerKV(k: repeated($0.k), v: repeated($0.v)) })
+        steps.append(repeated(start.kv))
         var logits = repeated(start.logits)
         for s in 1...max(t, 1) where t > 0 {
             let flat = logits.reshaped([rows * length, v])

@@ -86,17 +86,22 @@ extension BLAS {
     }
 
     /// C = alpha op(A) op(B) + beta C on the chosen kernel (`productKernel`), on the calling thread.
+    /// With `bias` (n values), C = bias + alpha op(A) op(B) in every row (C not read, beta unused):
+    /// the SIMD kernel adds it in its stores; for OpenBLAS the rows are filled with the bias first and
+    /// the product lands on them with beta 1, the same bits.
     @inline(__always)
     public static func multiply(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
-                        a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
-                        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
+                                a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+                                beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int,
+                                bias: UnsafePointer<Float>? = nil) {
         switch productKernel {
         case .simd:
             SIMDGemm.gemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb,
-                          beta: beta, c: c, ldc: ldc)
+                          beta: beta, c: c, ldc: ldc, bias: bias)
         case .openblas:
+            if let bias { for r in 0..<m { (c + r * ldc).update(from: bias, count: n) } }
             gemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb,
-                 beta: beta, c: c, ldc: ldc)
+                 beta: bias == nil ? beta : 1, c: c, ldc: ldc)
         }
     }
 }

@@ -16,9 +16,7 @@ var gemmSplitRows: Int { BLAS.productKernel == .simd ? SIMDGemm.mr : 12 }
 /// split, so no partial sums are combined, and each element of C is computed by one worker exactly
 /// as by the unsplit call: the result is bit-identical to `BLAS.multiply` for any number of workers
 /// (tested in KernelTwinTests). Below `gemmSplitThreshold`, or with one worker, it is one plain call.
-/// With `bias` (n values), C = bias + alpha op(A) op(B) in every row (C not read, beta unused): the
-/// SIMD kernel adds it in its stores; for OpenBLAS each block's rows are filled with the bias first
-/// (on the worker that owns them) and the product lands on them with beta 1, the same bits.
+/// `bias` as in `BLAS.multiply` (each block's rows get it on the worker that owns them).
 func splitGemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
                a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
                beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, workers: Int = Parallel.width,
@@ -27,15 +25,9 @@ func splitGemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float 
     let units = (m + step - 1) / step
     func block(_ r0: Int, _ r1: Int) {
         // Rows r0..<r1 of op(A): A stored (M, K) -> row offset; stored (K, M) -> column offset.
-        let ap = a + (transA ? r0 : r0 * lda), cp = c + r0 * ldc
-        if BLAS.productKernel == .simd {
-            SIMDGemm.gemm(transA: transA, transB: transB, m: r1 - r0, n: n, k: k, alpha: alpha, a: ap, lda: lda,
-                          b: b, ldb: ldb, beta: beta, c: cp, ldc: ldc, bias: bias)
-            return
-        }
-        if let bias { for r in 0..<(r1 - r0) { (cp + r * ldc).update(from: bias, count: n) } }
-        BLAS.multiply(transA: transA, transB: transB, m: r1 - r0, n: n, k: k, alpha: alpha, a: ap, lda: lda, b: b,
-                      ldb: ldb, beta: bias == nil ? beta : 1, c: cp, ldc: ldc)
+        BLAS.multiply(transA: transA, transB: transB, m: r1 - r0, n: n, k: k, alpha: alpha,
+                      a: a + (transA ? r0 : r0 * lda), lda: lda, b: b, ldb: ldb, beta: beta, c: c + r0 * ldc,
+                      ldc: ldc, bias: bias)
     }
     if workers <= 1 || units < 2 || m * n * k < gemmSplitThreshold {
         block(0, m)

@@ -35,15 +35,16 @@ enum SIMDGemm {
         }
         let kcMax = min(kc, k)
         let strips = (n + nr - 1) / nr
+        // Full strips of an untransposed B are read in place (rows of 32 values, stride ldb); the
+        // others are copied into packed strips (stride 32).
+        func inPlace(_ s: Int) -> Bool { !transB && n - s * nr >= nr }
         withUnsafeTemporaryAllocation(of: Float.self, capacity: strips * kcMax * nr + kcMax * mr) { buf in
             let pb = buf.baseAddress!, edge = pb + strips * kcMax * nr
             var k0 = 0
             while k0 < k {
                 let kb = min(kc, k - k0)
                 let blockBeta: Float = k0 == 0 && bias == nil ? beta : 1
-                // Full strips of an untransposed B are read in place (rows of 32 values, stride ldb);
-                // the others are copied into packed strips (stride 32).
-                for s in 0..<strips where transB || n - s * nr < nr {
+                for s in 0..<strips where !inPlace(s) {
                     packB(transB: transB, b: b, ldb: ldb, cols: (s * nr)..<min(n, s * nr + nr), ks: k0..<(k0 + kb),
                           into: pb + s * kb * nr)
                 }
@@ -53,9 +54,8 @@ enum SIMDGemm {
                     let i1 = min(m, i0 + mc)
                     for s in 0..<strips {
                         let w = min(nr, n - s * nr)
-                        let inPlace = !transB && w == nr
-                        let bs = inPlace ? b + k0 * ldb + s * nr : UnsafePointer(pb + s * kb * nr)
-                        let bstep = inPlace ? ldb : nr
+                        let bs = inPlace(s) ? b + k0 * ldb + s * nr : UnsafePointer(pb + s * kb * nr)
+                        let bstep = inPlace(s) ? ldb : nr
                         let seed = k0 == 0 ? bias.map { $0 + s * nr } : nil
                         var r0 = i0
                         while r0 < i1 {

@@ -121,28 +121,26 @@ final class GradientTests: XCTestCase {
         assertGrad([q, k, v]) { Tensor.attention(q: q, k: k, v: v, heads: h, mask: .additive(block)) }
     }
 
-    func testAttentionDiagonalWithEightLaneHeads() {
-        // Head width 8: the diagonal terms take the row-of-heads SIMD path (headDots / headAxpys).
-        let b = 1, tq = 3, tk = 4, c = 16, h = 2
+    /// Causal attention after a key/value cache, plus two diagonal (per-column) steps.
+    private func checkAttentionWithCacheAndDiagonal(b: Int, tq: Int, tk: Int, c: Int, h: Int,
+                                                    file: StaticString = #filePath, line: UInt = #line) {
         let q = param([b, tq, c], name: "q"), k = param([b, tk, c], name: "k"), v = param([b, tk, c], name: "v")
         let k1 = param([b, tq, c], name: "k1"), v1 = param([b, tq, c], name: "v1")
         let k2 = param([b, tq, c], name: "k2"), v2 = param([b, tq, c], name: "v2")
-        assertGrad([q, k, v, k1, v1, k2, v2]) {
+        assertGrad([q, k, v, k1, v1, k2, v2], file: file, line: line) {
             Tensor.attention(q: q, k: k, v: v, heads: h, mask: .causal,
                              diagonal: [DiagonalKV(k: k1, v: v1), DiagonalKV(k: k2, v: v2)])
         }
     }
 
     func testAttentionWithKeyValueCacheAndDiagonal() {
-        // 3 queries after a cache of 2 earlier tokens (Tk = 5), plus two diagonal (per-column) steps.
-        let b = 2, tq = 3, tk = 5, c = 4, h = 2
-        let q = param([b, tq, c], name: "q"), k = param([b, tk, c], name: "k"), v = param([b, tk, c], name: "v")
-        let k1 = param([b, tq, c], name: "k1"), v1 = param([b, tq, c], name: "v1")
-        let k2 = param([b, tq, c], name: "k2"), v2 = param([b, tq, c], name: "v2")
-        assertGrad([q, k, v, k1, v1, k2, v2]) {
-            Tensor.attention(q: q, k: k, v: v, heads: h, mask: .causal,
-                             diagonal: [DiagonalKV(k: k1, v: v1), DiagonalKV(k: k2, v: v2)])
-        }
+        // 3 queries after a cache of 2 earlier tokens (Tk = 5); head width 2 (scalar diagonal path).
+        checkAttentionWithCacheAndDiagonal(b: 2, tq: 3, tk: 5, c: 4, h: 2)
+    }
+
+    func testAttentionDiagonalWithEightLaneHeads() {
+        // Head width 8: the diagonal terms take the row-of-heads SIMD path (headDots / headAxpys).
+        checkAttentionWithCacheAndDiagonal(b: 1, tq: 3, tk: 4, c: 16, h: 2)
     }
 
     func testTiedHeadSharedParameterAccumulates() {
