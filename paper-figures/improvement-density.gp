@@ -23,10 +23,10 @@ do for [format in "png svg"] {
   set format y "%g"
   set tics out nomirror
   unset key
-  set xrange [0:3.610330581665039]
-  set yrange [-0.19414901733398438:0.19414901733398438]
+  set xrange [0:3.5958564281463623]
+  set yrange [-0.6634762287139893:0.6634762287139893]
   set logscale cb
-  set cbrange [1:2341]
+  set cbrange [1:2013]
   set arrow from graph 0, first 0 to graph 1, first 0 nohead lw 3 lc rgb "#FFFFFF" front
   set arrow from graph 0, first 0 to graph 1, first 0 nohead dt 2 lw 1.5 lc rgb "#202020" front
   plot "improvement-density.dat" using 1:2:3:4:5 with boxxyerror fs solid 1.0 noborder fc palette notitle
