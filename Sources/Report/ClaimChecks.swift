@@ -66,6 +66,24 @@ public struct ClaimChecker {
         return out
     }
 
+    /// The comparison seed by seed: for every seed that all `terms` ran, the sum of sign * final
+    /// `column` in points, e.g. "per seed (1 / 2 / 3): +11.8 / +25.6 / +35.1 pts". Shown beside a
+    /// verdict for the direction within each seed; the verdict rules do not use it. nil with fewer
+    /// than 2 shared seeds.
+    static func perSeed(_ terms: [(setting: Setting, sign: Double)], _ column: String) -> String? {
+        let tables = terms.map { term in
+            Dictionary(term.setting.runs.compactMap { r in r.seed.flatMap { s in r.finalEval(column).map { (s, $0) } } },
+                       uniquingKeysWith: { a, _ in a })
+        }
+        guard var seeds = tables.first.map({ Set($0.keys) }) else { return nil }
+        for t in tables.dropFirst() { seeds.formIntersection(t.keys) }
+        guard seeds.count >= 2 else { return nil }
+        let ordered = seeds.sorted()
+        let values = ordered.map { seed in zip(terms, tables).map { $0.sign * 100 * $1[seed]! }.reduce(0, +) }
+        return "per seed (" + ordered.map(String.init).joined(separator: " / ") + "): "
+            + values.map { String(format: "%+.1f", $0).replacingOccurrences(of: "+-", with: "-") }.joined(separator: " / ") + " pts"
+    }
+
     // MARK: claims
 
     private func headline() -> [ClaimCheck] {
@@ -84,6 +102,7 @@ public struct ClaimChecker {
                 return c
             }
             c.ours = "\(describe(b)) -> \(describe(a)) (\(q.label); \(name!))"
+            if let p = ClaimChecker.perSeed([(q, 1), (base, -1)], task.column) { c.ours += "; \(p)" }
             (c.verdict, c.reason) = VerdictRules.compare(a, over: b, bar: VerdictRules.headlineBar)
             return c
         }
@@ -139,6 +158,7 @@ public struct ClaimChecker {
                 bar = max(0, 100 * (a.mean - b.mean)) / 2
                 ours += ", baseline \(describe(b))"
             }
+            if let d = ClaimChecker.perSeed([(q, 1), (pause, -1)], task.column) { ours += "; Quiet-STaR - pause \(d)" }
             c.ours = ours
             (c.verdict, c.reason) = VerdictRules.compare(a, over: p, bar: bar)
             c.reason = "Quiet-STaR - pause: " + c.reason
@@ -156,7 +176,8 @@ public struct ClaimChecker {
                                paper: paper, ours: "no data", verdict: .inconclusive,
                                reason: "needs Quiet-STaR settings with corpus reasoning and generic in corpus")
             c.experiment = "corpus"
-            guard let r = q("reasoning")?.finalSummary(task.column), let g = q("generic")?.finalSummary(task.column) else { return c }
+            guard let qr = q("reasoning"), let qg = q("generic"),
+                  let r = qr.finalSummary(task.column), let g = qg.finalSummary(task.column) else { return c }
             var gain = 100 * (r.mean - g.mean), spread = 100 * max(r.spread, g.spread), fewest = min(r.count, g.count)
             c.ours = "reasoning \(describe(r)), generic \(describe(g))"
             if let br = base("reasoning")?.finalSummary(task.column), let bg = base("generic")?.finalSummary(task.column) {
@@ -165,6 +186,11 @@ public struct ClaimChecker {
                 fewest = min(fewest, br.count, bg.count)
                 c.ours += String(format: "; gains over matched baselines %+.1f vs %+.1f pts",
                                  100 * (r.mean - br.mean), 100 * (g.mean - bg.mean))
+                if let d = ClaimChecker.perSeed([(qr, 1), (base("reasoning")!, -1), (qg, -1), (base("generic")!, 1)], task.column) {
+                    c.ours += "; difference of gains \(d)"
+                }
+            } else if let d = ClaimChecker.perSeed([(qr, 1), (qg, -1)], task.column) {
+                c.ours += "; reasoning - generic \(d)"
             }
             (c.verdict, c.reason) = VerdictRules.compare(gain: gain, spread: spread, bar: 0, fewestSeeds: fewest)
             c.reason = "reasoning - generic gain: " + c.reason

@@ -97,6 +97,8 @@ public struct ReportDocument {
             "- Claim 6: G = maj@8 with Quiet-STaR - maj@8 of the baseline model (or of the same model with thoughts off), B = 0.",
             "- Claim 7: every setting with r >= 2 (n_true > 1) against the r = 1 (n_true = 1) setting equal in all else, B = 0; "
                 + "holds if all comparisons hold, does not hold if any does not.",
+            "- \"per seed\" (claims 1, 2, 5a, 5b): the same comparison within each seed that all its settings ran, for the "
+                + "direction seed by seed; the verdicts do not use it.",
         ]
     }
 

@@ -47,6 +47,10 @@ final class ReportGenerationTests: XCTestCase {
         XCTAssertTrue(report.contains("Not counted (status `running`)"))
         XCTAssertTrue(report.contains("| 8 thought tokens (paper: 10), 4 ahead | `thoughtLength=8_method=quietSTaR` | 1, 2, 3 | 16.0% (15.6-16.4, std 0.4)"), report)
         XCTAssertTrue(report.contains("| thought-length | 12 | 0h 12m 00s (720 s) |"), report)
+        // The comparisons seed by seed: +10 pts in each seed at t = 8; Quiet-STaR - pause +8.5 in the
+        // two seeds both completed (seed 3's Quiet-STaR run is still running).
+        XCTAssertTrue(report.contains("; per seed (1 / 2 / 3): +10.0 / +10.0 / +10.0 pts |"), report)
+        XCTAssertTrue(report.contains("; Quiet-STaR - pause per seed (1 / 2): +8.5 / +8.5 pts |"), report)
         XCTAssertTrue(report.contains("](../paper-figures/figure2-accuracy-vs-step.png)"), report)
     }
 
@@ -60,6 +64,7 @@ final class ReportGenerationTests: XCTestCase {
         let report = try String(contentsOfFile: outcome.reportPath, encoding: .utf8)
         XCTAssertTrue(report.contains("| 1 | GSM-style |"))
         XCTAssertTrue(report.contains("**does not hold**"))
+        XCTAssertTrue(report.contains("; per seed (1 / 2 / 3): -2.0 / -2.0 / -2.0 pts |"), report)
     }
 
     func testCSQAClaimsComeFromTheCSQAExperimentWhenPresent() throws {
