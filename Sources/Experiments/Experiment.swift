@@ -29,8 +29,9 @@ public struct Experiment: Codable, Equatable, Sendable {
     /// authors' n_ahead_talk), policy weight 1, marker embeddings at the plain learning rate
     /// (markerScale 1; the authors' 100 is QuietSTaRConfig's default). Measured (results/REPORT.md
     /// notes): with n_true = 2 one of two seeds never learned to use its thoughts (n_true = 1, 2
-    /// are in ablations.json); with markerScale 100 two GSM-style seeds of three and the csqa
-    /// experiment's seed 1 drove the mixing weight negative instead.
+    /// are in ablations.json); with markerScale 100 two GSM-style seeds of three never learned
+    /// to use their thoughts within 200 steps, and the csqa experiment's start marker drifted away
+    /// from `steps:`.
     public static var defaultQuietSTaR: QuietSTaRConfig {
         var q = QuietSTaRConfig()
         q.thoughtLength = 11

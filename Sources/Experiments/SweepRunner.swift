@@ -50,9 +50,9 @@ public struct SweepRunner {
     /// Checks that every selected run fits its model, and that no finished run was made with
     /// settings other than the experiment's current ones (before any work starts).
     public func check() throws {
-        for r in runs {
-            try run(r).checkFits()
-            try run(r).checkNotStale(experimentFile: plan.file)
+        for r in runs.map(run) {
+            try r.checkFits()
+            try r.checkNotStale(experimentFile: plan.file)
         }
     }
 

@@ -81,7 +81,7 @@ public struct ClaimChecker {
         let ordered = seeds.sorted()
         let values = ordered.map { seed in zip(terms, tables).map { $0.sign * 100 * $1[seed]! }.reduce(0, +) }
         return "per seed (" + ordered.map(String.init).joined(separator: " / ") + "): "
-            + values.map { String(format: "%+.1f", $0).replacingOccurrences(of: "+-", with: "-") }.joined(separator: " / ") + " pts"
+            + values.map(VerdictRules.signed).joined(separator: " / ") + " pts"
     }
 
     // MARK: claims
@@ -180,13 +180,14 @@ public struct ClaimChecker {
                   let r = qr.finalSummary(task.column), let g = qg.finalSummary(task.column) else { return c }
             var gain = 100 * (r.mean - g.mean), spread = 100 * max(r.spread, g.spread), fewest = min(r.count, g.count)
             c.ours = "reasoning \(describe(r)), generic \(describe(g))"
-            if let br = base("reasoning")?.finalSummary(task.column), let bg = base("generic")?.finalSummary(task.column) {
+            if let sr = base("reasoning"), let sg = base("generic"),
+               let br = sr.finalSummary(task.column), let bg = sg.finalSummary(task.column) {
                 gain -= 100 * (br.mean - bg.mean)
                 spread = max(spread, 100 * br.spread, 100 * bg.spread)
                 fewest = min(fewest, br.count, bg.count)
                 c.ours += String(format: "; gains over matched baselines %+.1f vs %+.1f pts",
                                  100 * (r.mean - br.mean), 100 * (g.mean - bg.mean))
-                if let d = ClaimChecker.perSeed([(qr, 1), (base("reasoning")!, -1), (qg, -1), (base("generic")!, 1)], task.column) {
+                if let d = ClaimChecker.perSeed([(qr, 1), (sr, -1), (qg, -1), (sg, 1)], task.column) {
                     c.ours += "; difference of gains \(d)"
                 }
             } else if let d = ClaimChecker.perSeed([(qr, 1), (qg, -1)], task.column) {

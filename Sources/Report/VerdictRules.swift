@@ -84,7 +84,9 @@ public enum VerdictRules {
         return verdicts.allSatisfy { $0 == .holds } ? .holds : .inconclusive
     }
 
-    static func fmt(_ x: Double) -> String { String(format: "%+.1f pts", x).replacingOccurrences(of: "+-", with: "-") }
+    static func fmt(_ x: Double) -> String { signed(x) + " pts" }
+    /// Points with their sign, one decimal: "+11.8", "-0.9".
+    static func signed(_ x: Double) -> String { String(format: "%+.1f", x).replacingOccurrences(of: "+-", with: "-") }
     static func fmt3(_ x: Double) -> String { String(format: "%.3f", x) }
 }
 
