@@ -6,7 +6,7 @@ import SyntheticData
 /// keys that exist here (plus the optional ones), with values of the same JSON type.
 enum ExperimentSchema {
     /// Keys that are optional (absent from the encoded defaults because their default is null).
-    static let optionalLeaves: [String] = ["quietstar.mixingHeadWidth"]
+    static let optionalLeaves: [String] = ["quietstar.mixingHeadWidth", "quietstar.endMarkerScale"]
         + CorpusKind.allCases.map { "data.corpus.\($0.rawValue).kbIsA" } + ["data.kb.fineTuneEntityFraction"]
 
     /// Keys whose value comes from another field; setting them is an error pointing there.

@@ -56,6 +56,12 @@ public struct QuietSTaRConfig: Codable, Equatable, Sendable {
     /// Effective learning-rate multiplier of the marker embeddings (authors: 100; stored / 100,
     /// multiplied by 100 at use, so Adam moves them 100x faster).
     public var markerScale: Float = 100
+    /// The end marker's own multiplier (nil: `markerScale`, the authors' single value). The end
+    /// marker sits between the thought and the next true token, so it is what a reader of the
+    /// thought must learn; the start marker is what elicits the thought in the first place.
+    public var endMarkerScale: Float? = nil
+    /// The multiplier the end marker uses.
+    public var effectiveEndMarkerScale: Float { endMarkerScale ?? markerScale }
     /// Hidden width of the 3-layer ReLU mixing head 2d -> h -> h -> 1 (nil: d).
     public var mixingHeadWidth: Int? = nil
     public var mixingSide: MixingSide = .thought
@@ -93,6 +99,7 @@ public struct QuietSTaRConfig: Codable, Equatable, Sendable {
         if !(talkLossWeight >= 0) { throw bad("talkLossWeight", talkLossWeight, ">= 0") }
         if !(policyWeight >= 0) { throw bad("policyWeight", policyWeight, ">= 0") }
         if !(markerScale > 0) { throw bad("markerScale", markerScale, "> 0") }
+        if let e = endMarkerScale, !(e > 0) { throw bad("endMarkerScale", e, "> 0 or null") }
         if let w = mixingHeadWidth, w < 1 { throw bad("mixingHeadWidth", w, ">= 1 or null") }
         if !(gradClip > 0) { throw bad("gradClip", gradClip, "> 0") }
     }

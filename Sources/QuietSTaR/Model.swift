@@ -7,8 +7,9 @@ import Transformer
 public final class QuietSTaRModel: Module {
     public let gpt: GPT
     public let config: QuietSTaRConfig
-    /// Start / end marker embeddings, STORED divided by `markerScale` and multiplied by it at use,
-    /// so that Adam's step moves them `markerScale` times faster (the authors' 100x). (C)
+    /// Start / end marker embeddings, STORED divided by their scale (`markerScale`, and
+    /// `effectiveEndMarkerScale` for the end marker) and multiplied by it at use, so that Adam's
+    /// step moves them that many times faster (the authors' 100x). (C)
     public let startMarker: Tensor
     public let endMarker: Tensor
     /// Mixing head: ReLU MLP [h_base, h_thought] (2d) -> h -> h -> 1, last layer zero-initialised.
@@ -19,15 +20,15 @@ public final class QuietSTaRModel: Module {
         self.config = config
         let d = gpt.config.width
         let table = gpt.wte.table
-        func marker(_ token: Int, _ name: String) -> Tensor {
+        func marker(_ token: Int, _ name: String, _ scale: Float) -> Tensor {
             precondition(token >= 0 && token < gpt.config.vocab, "marker init token \(token) outside the vocabulary")
-            let row = Array(table.data[(token * d)..<((token + 1) * d)]).map { $0 / config.markerScale }
+            let row = Array(table.data[(token * d)..<((token + 1) * d)]).map { $0 / scale }
             let t = Tensor(row, shape: [d], requiresGrad: true)
             t.name = name
             return t
         }
-        startMarker = marker(config.startMarkerInitToken, "quietstar.start_marker")
-        endMarker = marker(config.endMarkerInitToken, "quietstar.end_marker")
+        startMarker = marker(config.startMarkerInitToken, "quietstar.start_marker", config.markerScale)
+        endMarker = marker(config.endMarkerInitToken, "quietstar.end_marker", config.effectiveEndMarkerScale)
         let h = config.mixingHeadWidth ?? d
         mixingHead = MLP(widths: [2 * d, h, h, 1], activation: .relu, zeroInitLast: true, using: &rng,
                          name: "quietstar.mixing_head")
@@ -48,8 +49,8 @@ public final class QuietSTaRModel: Module {
     }
 
     /// A marker embedding broadcast to every position: (rows, L, C).
-    func markerInput(_ marker: Tensor, rows: Int, length: Int) -> Tensor {
-        Tensor.zeros([rows, length, gpt.config.width]) + marker * config.markerScale
+    func markerInput(_ marker: Tensor, scale: Float, rows: Int, length: Int) -> Tensor {
+        Tensor.zeros([rows, length, gpt.config.width]) + marker * scale
     }
 
     /// Mixing weight w (rows, L, 1) from base and thought hidden states (rows, L, C) each.

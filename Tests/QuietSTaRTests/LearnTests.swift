@@ -92,6 +92,39 @@ final class LearnTests: XCTestCase {
 
     func norm(_ v: [Float]) -> Float { v.map { $0 * $0 }.reduce(0, +).squareRoot() }
 
+    /// An end marker with its own scale: stored divided by it (so it starts at its token's
+    /// embedding), and the talk loss's gradient in the stored end marker matches central
+    /// differences (the scale is part of the derivative).
+    func testEndMarkerOwnScale() {
+        let m = makeModel(t: 2, r: 2, nTrue: 2, seed: 6, endMarkerScale: 10)
+        let d = m.gpt.config.width, tok = m.config.endMarkerInitToken
+        let row = Array(m.gpt.wte.table.data[(tok * d)..<((tok + 1) * d)])
+        for j in 0..<d { XCTAssertEqual(m.endMarker.data[j] * 10, row[j], accuracy: 1e-5 * max(1, abs(row[j]))) }
+        let srow = Array(m.gpt.wte.table.data[(m.config.startMarkerInitToken * d)...].prefix(d))
+        for j in 0..<d { XCTAssertEqual(m.startMarker.data[j] * 100, srow[j], accuracy: 1e-5 * max(1, abs(srow[j]))) }
+        var cfg = m.config
+        cfg.policyWeight = 0
+        cfg.baseLossWeight = 0
+        let mt = QuietSTaRModel(gpt: m.gpt, config: cfg, using: &m.rngForTests)
+        for (a, b) in zip(mt.parameters, m.parameters) { a.data = b.data }
+        var r0 = RNG(seed: 3)
+        let b = 2, l = 5
+        let x = (0..<(b * l)).map { _ in 3 + r0.int(10) }
+        let targets = (0..<(b * l)).map { _ in 3 + r0.int(10) }
+        var rng = RNG(seed: 1)
+        let (_, replay) = mt.loss(tokens: x, targets: targets, batch: b, length: l, replay: nil, using: &rng)
+        let f: () -> Tensor = {
+            var r = RNG(seed: 1)
+            return mt.loss(tokens: x, targets: targets, batch: b, length: l, replay: replay, using: &r).0.loss
+        }
+        mt.zeroGrad()
+        f().backward()
+        XCTAssertTrue(mt.endMarker.grad.contains { abs($0) > 1e-3 }, "end marker gets no gradient")
+        // eps 3e-4 stored is 3e-3 where the end marker acts (x 10).
+        let rep = GradCheck.check([mt.endMarker], eps: 3e-4, rtol: 3e-2, atol: 1e-2, f)
+        XCTAssertTrue(rep.passed, rep.description)
+    }
+
     func testNoThoughtIsPlainLanguageModelLoss() {
         var m = makeModel(t: 2, seed: 6)
         var cfg = m.config

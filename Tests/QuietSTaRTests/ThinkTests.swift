@@ -6,7 +6,7 @@ import Transformer
 
 /// Builds a small random model whose mixing head is NOT zero (so mixing matters in comparisons).
 func makeModel(t: Int, r: Int = 1, nTrue: Int = 1, seed: UInt64 = 1, vocab: Int = 13,
-               randomHead: Bool = true) -> QuietSTaRModel {
+               randomHead: Bool = true, endMarkerScale: Float? = nil) -> QuietSTaRModel {
     var rng = RNG(seed: seed)
     var cfg = QuietSTaRConfig()
     cfg.thoughtLength = t
@@ -15,6 +15,7 @@ func makeModel(t: Int, r: Int = 1, nTrue: Int = 1, seed: UInt64 = 1, vocab: Int 
     cfg.startMarkerInitToken = 1
     cfg.endMarkerInitToken = 2
     cfg.forbiddenThoughtTokens = [0]
+    cfg.endMarkerScale = endMarkerScale
     let gpt = GPT(GPTConfig(vocab: vocab, context: 32, layers: 2, width: 16, heads: 2), using: &rng)
     // Larger embeddings than the default init so different tokens give clearly different logits.
     for i in 0..<gpt.wte.table.count { gpt.wte.table.data[i] *= 20 }
@@ -47,15 +48,16 @@ final class ThinkTests: XCTestCase {
             thought.append(tok)
             pieces.append(gpt.embed([tok], batch: 1, length: 1))
         }
-        pieces.append((m.endMarker * m.config.markerScale).reshaped([1, 1, d]))
+        pieces.append((m.endMarker * m.config.effectiveEndMarkerScale).reshaped([1, 1, d]))
         let out = run()
         let n = out.hidden.shape[1]
         return (thought, Array(out.hidden.data[((n - 1) * d)..<(n * d)]))
     }
 
     func testParallelGenerationEqualsNaiveLoop() {
-        for (t, r) in [(1, 1), (3, 2), (5, 3)] {
-            let m = makeModel(t: t, r: r, seed: UInt64(t))
+        // The last case gives the end marker its own scale (the naive loop applies each marker's own).
+        for (t, r, endScale) in [(1, 1, nil), (3, 2, nil), (5, 3, nil), (3, 2, 7)] as [(Int, Int, Float?)] {
+            let m = makeModel(t: t, r: r, seed: UInt64(t), endMarkerScale: endScale)
             var rng = RNG(seed: 9)
             let b = 2, l = 6
             let x = (0..<(b * l)).map { _ in 3 + rng.int(10) }
