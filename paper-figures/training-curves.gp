@@ -13,7 +13,7 @@ do for [format in "png svg"] {
     set terminal svg size 1300,1150 dynamic enhanced font "DejaVu Sans,16" background "white"
     set output "training-curves.svg"
   }
-  set multiplot layout 2,2 title "Training curves (thought-length; trailing moving average over up to 8 steps; mean, band = min..max over seeds)\nthought tokens t = sampled tokens; paper's label = t + 2 (counts the start/end markers)" noenhanced font sprintf(",%g", fontsize * 1.2)
+  set multiplot layout 2,2 title "Training curves (thought-length; trailing moving average over up to 16 steps; mean, band = min..max over seeds)\nthought tokens t = sampled tokens; paper's label = t + 2 (counts the start/end markers)" noenhanced font sprintf(",%g", fontsize * 1.2)
   set style fill transparent solid 0.22 noborder
   set grid back lt 1 lc rgb "#E8E8E8" lw 1
   set border 3 lc rgb "#404040"

@@ -68,7 +68,7 @@ final class LoadingTests: XCTestCase {
         XCTAssertEqual(plan.runs.count, 1)
         XCTAssertEqual(plan.runs[0].id, "run")
         let e = plan.runs[0].experiment
-        XCTAssertEqual(e.model.layers, 2); XCTAssertEqual(e.model.width, 128); XCTAssertEqual(e.pretrain.steps, 6000); XCTAssertEqual(e.quietstar.markerScale, 1)
+        XCTAssertEqual(e.model.layers, 2); XCTAssertEqual(e.model.width, 128); XCTAssertEqual(e.pretrain.steps, 6000); XCTAssertEqual(e.quietstar.markerScale, 10); XCTAssertNil(e.quietstar.endMarkerScale)
         XCTAssertEqual(e.quietstar.thoughtLength, 11); XCTAssertEqual(e.quietstar.rationales, 2)
         XCTAssertEqual(e.quietstar.nTrue, 4); XCTAssertEqual(e.pretrain.lr, 1e-3); XCTAssertEqual(e.train.batch, 8)
         XCTAssertEqual(e.quietstar.pauseToken, 3, "a given token is kept")
