@@ -33,10 +33,10 @@ public enum ThoughtReplay {
             let lp = logSoftmax(baseLogits)
             return Prediction(mixedLogProbs: lp, baseLogProbs: lp, thoughtWeight: 0)
         }
-        func marker(_ m: Tensor, _ scale: Float) -> Tensor { Tensor(m.data.map { $0 * scale }, shape: [1, 1, d]) }
-        var parts = [gpt.embed(prefix, batch: 1, length: prefix.count), marker(model.startMarker, model.config.markerScale)]
+        func marker(_ embedding: Tensor) -> Tensor { Tensor(embedding.data, shape: [1, 1, d]) }
+        var parts = [gpt.embed(prefix, batch: 1, length: prefix.count), marker(model.startMarkerEmbedding)]
         if !thought.isEmpty { parts.append(gpt.embed(thought, batch: 1, length: thought.count)) }
-        parts.append(marker(model.endMarker, model.config.effectiveEndMarkerScale))
+        parts.append(marker(model.endMarkerEmbedding))
         let x = Tensor.concat(parts, axis: 1)
         let n = x.shape[1]
         let positions = Array(0...i) + (1...(thought.count + 2)).map { i + $0 }

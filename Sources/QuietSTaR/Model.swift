@@ -49,8 +49,13 @@ public final class QuietSTaRModel: Module {
     }
 
     /// A marker embedding broadcast to every position: (rows, L, C).
-    func markerInput(_ marker: Tensor, scale: Float, rows: Int, length: Int) -> Tensor {
-        Tensor.zeros([rows, length, gpt.config.width]) + marker * scale
+    /// The markers as the network receives them: the stored parameter times its scale, (C).
+    public var startMarkerEmbedding: Tensor { startMarker * config.markerScale }
+    public var endMarkerEmbedding: Tensor { endMarker * config.effectiveEndMarkerScale }
+
+    /// A marker embedding (`startMarkerEmbedding` or `endMarkerEmbedding`) at every position: (rows, L, C).
+    func markerInput(_ embedding: Tensor, rows: Int, length: Int) -> Tensor {
+        Tensor.zeros([rows, length, gpt.config.width]) + embedding
     }
 
     /// Mixing weight w (rows, L, 1) from base and thought hidden states (rows, L, C) each.

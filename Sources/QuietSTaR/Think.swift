@@ -49,7 +49,7 @@ extension QuietSTaRModel {
         var logPi: [Tensor] = []
         func pos(_ s: Int) -> [Int] { positions.map { $0 + s } }
 
-        let start = gpt.forward(embeddings: markerInput(startMarker, scale: config.markerScale, rows: batch, length: length),
+        let start = gpt.forward(embeddings: markerInput(startMarkerEmbedding, rows: batch, length: length),
                                 positions: textPositions.map { $0 + 1 }, mask: .causal, cache: .thought(prefix: text, steps: []))
         steps.append(repeated(start.kv))
         var logits = repeated(start.logits)
@@ -72,7 +72,7 @@ extension QuietSTaRModel {
             steps.append(out.kv)
             logits = out.logits
         }
-        let end = gpt.forward(embeddings: markerInput(endMarker, scale: config.effectiveEndMarkerScale, rows: rows, length: length), positions: pos(t + 2),
+        let end = gpt.forward(embeddings: markerInput(endMarkerEmbedding, rows: rows, length: length), positions: pos(t + 2),
                               mask: .causal, cache: .thought(prefix: prefix, steps: steps))
         steps.append(end.kv)
         return ThoughtRollout(prefix: prefix, steps: steps, tokens: tokens, logPi: logPi, endHidden: end.hidden)

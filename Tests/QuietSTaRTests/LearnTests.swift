@@ -101,7 +101,7 @@ final class LearnTests: XCTestCase {
         let row = Array(m.gpt.wte.table.data[(tok * d)..<((tok + 1) * d)])
         for j in 0..<d { XCTAssertEqual(m.endMarker.data[j] * 10, row[j], accuracy: 1e-5 * max(1, abs(row[j]))) }
         let srow = Array(m.gpt.wte.table.data[(m.config.startMarkerInitToken * d)...].prefix(d))
-        for j in 0..<d { XCTAssertEqual(m.startMarker.data[j] * 100, srow[j], accuracy: 1e-5 * max(1, abs(srow[j]))) }
+        for j in 0..<d { XCTAssertEqual(m.startMarker.data[j] * m.config.markerScale, srow[j], accuracy: 1e-5 * max(1, abs(srow[j]))) }
         var cfg = m.config
         cfg.policyWeight = 0
         cfg.baseLossWeight = 0
