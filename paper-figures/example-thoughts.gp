@@ -6,11 +6,11 @@ do for [format in "png svg"] {
   # fontsize: the base font size in the current terminal's units
   if (format eq "png") {
     fontsize = 12
-    set terminal pngcairo size 1035,662 enhanced font "DejaVu Sans Mono,12" background "white"
+    set terminal pngcairo size 1035,690 enhanced font "DejaVu Sans Mono,12" background "white"
     set output "example-thoughts.png"
   } else {
     fontsize = 16
-    set terminal svg size 1035,662 dynamic enhanced font "DejaVu Sans Mono,16" background "white"
+    set terminal svg size 1035,690 dynamic enhanced font "DejaVu Sans Mono,16" background "white"
     set output "example-thoughts.svg"
   }
   set title "Sample thoughts: t = 11, seed 1 (thought-length)" noenhanced
@@ -21,18 +21,18 @@ do for [format in "png svg"] {
   unset key
   set lmargin at screen 0.02319
   set rmargin at screen 0.97681
-  set tmargin at screen 0.91541
-  set bmargin at screen 0.19637
+  set tmargin at screen 0.91884
+  set bmargin at screen 0.18841
   set xrange [0:98.7]
-  set yrange [17:0]
+  set yrange [18:0]
   set palette defined (-1 "#B2182B", -0.5 "#F4A582", 0 "#F7F7F7", 0.5 "#92C5DE", 1 "#2166AC")
-  set cbrange [-2.331613063812256:2.331613063812256]
-  set colorbox horizontal user origin screen 0.35507, screen 0.09366 size screen 0.28986, screen 0.02115
-  set cbtics ("-2.33" -2.331613063812256, "0" 0, "+2.33" 2.331613063812256) out scale 0.5 nomirror
-  set label "change in log p(first answer token) with the thought (nats)" at screen 0.5, screen 0.13595 center noenhanced
-  set label "thinking hurt" at screen 0.34541, screen 0.10423 right noenhanced tc rgb "#B2182B"
-  set label "thinking helped" at screen 0.65459, screen 0.10423 left noenhanced tc rgb "#2166AC"
-  set label "grey: prompt, <start> thought <end> (no value)" at screen 0.02319, screen 0.01813 left noenhanced tc rgb "#555555"
+  set cbrange [-2.1859521865844727:2.1859521865844727]
+  set colorbox horizontal user origin screen 0.35507, screen 0.08986 size screen 0.28986, screen 0.02029
+  set cbtics ("-2.19" -2.1859521865844727, "0" 0, "+2.19" 2.1859521865844727) out scale 0.5 nomirror
+  set label "change in log p(first answer token) with the thought (nats)" at screen 0.5, screen 0.13043 center noenhanced
+  set label "thinking hurt" at screen 0.34541, screen 0.10000 right noenhanced tc rgb "#B2182B"
+  set label "thinking helped" at screen 0.65459, screen 0.10000 left noenhanced tc rgb "#2166AC"
+  set label "grey: prompt, <start> thought <end> (no value)" at screen 0.02319, screen 0.01739 left noenhanced tc rgb "#555555"
   set label "Q:" at 1.35, 0.5 center front noenhanced tc rgb "#404040"
   set label "dan" at 4.85, 0.5 center front noenhanced tc rgb "#404040"
   set label "has" at 8.85, 0.5 center front noenhanced tc rgb "#404040"
@@ -63,7 +63,7 @@ do for [format in "png svg"] {
   set label "A:" at 1.35, 3.5 center front noenhanced tc rgb "#404040"
   set label "3" at 3.85, 3.5 center front noenhanced tc rgb "#404040"
   set label "." at 5.85, 3.5 center front noenhanced tc rgb "#404040"
-  set label "pam" at 8.85, 3.5 center front noenhanced tc rgb "#404040"
+  set label "ann" at 8.85, 3.5 center front noenhanced tc rgb "#404040"
   set label "<end>" at 13.85, 3.5 center front noenhanced tc rgb "#404040"
   set label "3" at 17.85, 3.5 center front noenhanced tc rgb "#000000"
   set label "↵" at 19.85, 3.5 center front noenhanced tc rgb "#404040"
@@ -107,7 +107,7 @@ do for [format in "png svg"] {
   set label "↵" at 34.85, 5.5 center front noenhanced tc rgb "#404040"
   set label "A:" at 1.35, 6.5 center front noenhanced tc rgb "#404040"
   set label "<end>" at 5.85, 6.5 center front noenhanced tc rgb "#404040"
-  set label "0" at 9.85, 6.5 center front noenhanced tc rgb "#FFFFFF"
+  set label "0" at 9.85, 6.5 center front noenhanced tc rgb "#000000"
   set label "↵" at 11.85, 6.5 center front noenhanced tc rgb "#404040"
   set label "Q:" at 1.35, 7.5 center front noenhanced tc rgb "#404040"
   set label "lea" at 4.85, 7.5 center front noenhanced tc rgb "#404040"
@@ -181,19 +181,19 @@ do for [format in "png svg"] {
   set label "↵" at 10.85, 15.5 center front noenhanced tc rgb "#404040"
   set label "A:" at 1.35, 16.5 center front noenhanced tc rgb "#404040"
   set label "<start>" at 6.85, 16.5 center front noenhanced tc rgb "#404040"
-  set label "oli" at 12.85, 16.5 center front noenhanced tc rgb "#404040"
-  set label "=" at 15.85, 16.5 center front noenhanced tc rgb "#404040"
-  set label "9" at 17.85, 16.5 center front noenhanced tc rgb "#404040"
-  set label "." at 19.85, 16.5 center front noenhanced tc rgb "#404040"
-  set label "oli" at 22.85, 16.5 center front noenhanced tc rgb "#404040"
-  set label "=" at 25.85, 16.5 center front noenhanced tc rgb "#404040"
-  set label "0" at 27.85, 16.5 center front noenhanced tc rgb "#404040"
-  set label "." at 29.85, 16.5 center front noenhanced tc rgb "#404040"
-  set label "oli" at 32.85, 16.5 center front noenhanced tc rgb "#404040"
-  set label "=" at 35.85, 16.5 center front noenhanced tc rgb "#404040"
-  set label "1" at 37.85, 16.5 center front noenhanced tc rgb "#404040"
-  set label "<end>" at 41.85, 16.5 center front noenhanced tc rgb "#404040"
-  set label "B" at 45.85, 16.5 center front noenhanced tc rgb "#000000"
+  set label "how" at 12.85, 16.5 center front noenhanced tc rgb "#404040"
+  set label "1" at 15.85, 16.5 center front noenhanced tc rgb "#404040"
+  set label "↵" at 17.85, 16.5 center front noenhanced tc rgb "#404040"
+  set label "A:" at 1.35, 17.5 center front noenhanced tc rgb "#404040"
+  set label "steps:" at 6.35, 17.5 center front noenhanced tc rgb "#404040"
+  set label "gus" at 11.85, 17.5 center front noenhanced tc rgb "#404040"
+  set label "=" at 14.85, 17.5 center front noenhanced tc rgb "#404040"
+  set label "1" at 16.85, 17.5 center front noenhanced tc rgb "#404040"
+  set label "." at 18.85, 17.5 center front noenhanced tc rgb "#404040"
+  set label "gus" at 21.85, 17.5 center front noenhanced tc rgb "#404040"
+  set label "=" at 24.85, 17.5 center front noenhanced tc rgb "#404040"
+  set label "<end>" at 28.85, 17.5 center front noenhanced tc rgb "#404040"
+  set label "B" at 32.85, 17.5 center front noenhanced tc rgb "#000000"
   plot "example-thoughts.dat" index 0 using 1:2:3:(0.4):4 with boxxyerror fs solid 1.0 noborder fc palette, \
     "example-thoughts.dat" index 1 using 1:2:3:(0.4) with boxxyerror fs solid 1.0 noborder fc rgb "#E3E3E3"
   unset output

@@ -23,10 +23,10 @@ do for [format in "png svg"] {
   set format y "%g"
   set tics out nomirror
   unset key
-  set xrange [0:3.485060453414917]
-  set yrange [-0.7186906337738037:0.7186906337738037]
+  set xrange [0:3.474940061569214]
+  set yrange [-0.6272158622741699:0.6272158622741699]
   set logscale cb
-  set cbrange [1:2327]
+  set cbrange [1:2355]
   set arrow from graph 0, first 0 to graph 1, first 0 nohead lw 3 lc rgb "#FFFFFF" front
   set arrow from graph 0, first 0 to graph 1, first 0 nohead dt 2 lw 1.5 lc rgb "#202020" front
   plot "improvement-density.dat" using 1:2:3:4:5 with boxxyerror fs solid 1.0 noborder fc palette notitle

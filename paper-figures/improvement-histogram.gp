@@ -23,7 +23,7 @@ do for [format in "png svg"] {
   set tics nomirror out
   set key top right inside opaque reverse Left noautotitle samplen 2
   set style fill transparent solid 0.45 border
-  set xrange [-0.7186906337738037:0.7186906337738037]
+  set xrange [-0.6272158622741699:0.6272158622741699]
   set yrange [0:*]
   set arrow from 0, graph 0 to 0, graph 1 nohead dt 2 lw 1.5 lc rgb "#404040" front
   plot "improvement-histogram.dat" using (($1 + $2) / 2):3:($2 - $1) with boxes lc rgb "#0072B2" title "all tokens (n = 3843)" noenhanced, \

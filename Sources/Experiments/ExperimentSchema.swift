@@ -87,12 +87,15 @@ enum ExperimentSchema {
 
     static func checkLeaf(_ user: JSON, against schema: JSON, file: String, path: String, field: String) throws {
         func typeError(_ expected: String) -> ExperimentError {
-            ExperimentError(file: file, path: path, problem: "wrong type: expected \(expected), found \(user.typeName) \(user.text())",
+            let found = user == .null ? "null" : "\(user.typeName) \(user.text())"
+            return ExperimentError(file: file, path: path, problem: "wrong type: expected \(expected), found \(found)",
                             allowed: expected)
         }
         switch (schema, user) {
         case (.number, .number), (.bool, .bool): return
         case (.null, .null), (.null, .number): return  // optional numbers
+        case (.number, .null) where optionalLeaves.contains(field): return  // optional, with a non-null default
+        case (.number, _) where optionalLeaves.contains(field): throw typeError("a number or null")
         case (.string, .string(let s)):
             if let allowed = enums[field], !allowed.contains(s) {
                 let hint = closest(s, in: allowed).map { " (did you mean \"\($0)\"?)" } ?? ""

@@ -44,6 +44,7 @@ final class LoadingTests: XCTestCase {
                     contains: ["quietstar.thoughtLength", "thoughtLength=99", "0 ... 64"])
         assertError(#"{"base": {"data": {"gsm": {"modulus": 1}}}}"#, contains: ["data.gsm.modulus"])
         assertError(#"{"base": {"quietstar": {"endMarkerScale": 0}}}"#, contains: ["quietstar.endMarkerScale", "> 0 or null"])
+        assertError(#"{"base": {"quietstar": {"endMarkerScale": "ten"}}}"#, contains: ["quietstar.endMarkerScale", "a number or null"])
         assertError(#"{"base": {"data": {"eval": {"itemsPerSet": 10}}}}"#, contains: ["data.eval.itemsPerSet", "eval.itemsPerSet"])
     }
 
@@ -68,7 +69,7 @@ final class LoadingTests: XCTestCase {
         XCTAssertEqual(plan.runs.count, 1)
         XCTAssertEqual(plan.runs[0].id, "run")
         let e = plan.runs[0].experiment
-        XCTAssertEqual(e.model.layers, 2); XCTAssertEqual(e.model.width, 128); XCTAssertEqual(e.pretrain.steps, 6000); XCTAssertEqual(e.quietstar.markerScale, 10); XCTAssertNil(e.quietstar.endMarkerScale)
+        XCTAssertEqual(e.model.layers, 2); XCTAssertEqual(e.model.width, 128); XCTAssertEqual(e.pretrain.steps, 6000); XCTAssertEqual(e.quietstar.markerScale, 1); XCTAssertEqual(e.quietstar.endMarkerScale, 10)
         XCTAssertEqual(e.quietstar.thoughtLength, 11); XCTAssertEqual(e.quietstar.rationales, 2)
         XCTAssertEqual(e.quietstar.nTrue, 4); XCTAssertEqual(e.pretrain.lr, 1e-3); XCTAssertEqual(e.train.batch, 8)
         XCTAssertEqual(e.quietstar.pauseToken, 3, "a given token is kept")
@@ -76,6 +77,16 @@ final class LoadingTests: XCTestCase {
         XCTAssertEqual(e.quietstar.forbiddenThoughtTokens.count, 4)
         XCTAssertEqual(e.data.eval.itemsPerSet, e.eval.itemsPerSet)
         XCTAssertEqual(e.runContext, 64 + e.quietstar.maxPositionOffset + 1)
+    }
+
+    /// An optional field with a non-null default takes an explicit null (endMarkerScale null =
+    /// the start marker's scale), and a number still overrides it.
+    func testNullOverridesOptionalDefault() throws {
+        let none = try SweepPlan.parse(text: #"{"name": "n", "base": {"quietstar": {"endMarkerScale": null}}}"#, file: "n.json")
+        XCTAssertNil(none.runs[0].experiment.quietstar.endMarkerScale)
+        XCTAssertEqual(none.runs[0].experiment.quietstar.effectiveEndMarkerScale, none.runs[0].experiment.quietstar.markerScale)
+        let five = try SweepPlan.parse(text: #"{"name": "f", "base": {"quietstar": {"endMarkerScale": 5}}}"#, file: "f.json")
+        XCTAssertEqual(five.runs[0].experiment.quietstar.endMarkerScale, 5)
     }
 
     /// Every experiment file of the repository loads.
