@@ -13,13 +13,13 @@ do for [format in "png svg"] {
     set terminal svg size 1300,640 dynamic enhanced font "DejaVu Sans,16" background "white"
     set output "figure2-accuracy-vs-compute.svg"
   }
-  set multiplot layout 1,2 title "Final accuracy vs inference compute (thought-length; mean, band/bars = min..max over seeds)\nthought tokens t = sampled tokens; paper's label = t + 2 (counts the start/end markers)" noenhanced font sprintf(",%g", fontsize * 1.2)
+  set multiplot layout 1,2 title "Final accuracy vs inference compute (mean, band/bars = min..max over seeds)\nthought tokens t = sampled tokens; paper's label = t + 2 (counts the start/end markers)" noenhanced font sprintf(",%g", fontsize * 1.2)
   set style fill transparent solid 0.22 noborder
   set grid back lt 1 lc rgb "#E8E8E8" lw 1
   set border 3 lc rgb "#404040"
   set tics nomirror out
-  # panel 1: GSM-style (synthetic GSM8K)
-  set title "GSM-style (synthetic GSM8K)" noenhanced
+  # panel 1: GSM-style (synthetic GSM8K): thought-length
+  set title "GSM-style (synthetic GSM8K): thought-length" noenhanced
   set xlabel "inference forward passes per token (1 + t + 2; baseline 1), log scale" noenhanced
   set ylabel "final zero-shot accuracy (soft score, %)" noenhanced
   set key below center horizontal Left reverse noopaque noautotitle samplen 2 height 0.6
@@ -31,8 +31,8 @@ do for [format in "png svg"] {
     "figure2-accuracy-vs-compute.dat" index 1 using 1:3:4 with filledcurves lc rgb "#D55E00" notitle, \
     "figure2-accuracy-vs-compute.dat" index 0 using 1:2 with lines lw 2 lc rgb "#0072B2" dt 2 title "Baseline (1 pass per token)" noenhanced, \
     "figure2-accuracy-vs-compute.dat" index 1 using 1:2 with linespoints pt 7 ps 0.7 lw 2 lc rgb "#D55E00" dt 1 title "Quiet-STaR, t = 3, 7, 11 (left to right)" noenhanced
-  # panel 2: CSQA-style (synthetic CommonsenseQA)
-  set title "CSQA-style (synthetic CommonsenseQA)" noenhanced
+  # panel 2: CSQA-style (synthetic CommonsenseQA): csqa
+  set title "CSQA-style (synthetic CommonsenseQA): csqa" noenhanced
   set xlabel "inference forward passes per token (1 + t + 2; baseline 1), log scale" noenhanced
   set ylabel "final zero-shot accuracy (soft score, %)" noenhanced
   set key below center horizontal Left reverse noopaque noautotitle samplen 2 height 0.6

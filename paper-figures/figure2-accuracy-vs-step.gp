@@ -13,13 +13,13 @@ do for [format in "png svg"] {
     set terminal svg size 1300,640 dynamic enhanced font "DejaVu Sans,16" background "white"
     set output "figure2-accuracy-vs-step.svg"
   }
-  set multiplot layout 1,2 title "Figure 2: zero-shot accuracy vs training step (thought-length; mean, band = min..max over seeds)\nthought tokens t = sampled tokens; paper's label = t + 2 (counts the start/end markers)" noenhanced font sprintf(",%g", fontsize * 1.2)
+  set multiplot layout 1,2 title "Figure 2: zero-shot accuracy vs training step (mean, band = min..max over seeds)\nthought tokens t = sampled tokens; paper's label = t + 2 (counts the start/end markers)" noenhanced font sprintf(",%g", fontsize * 1.2)
   set style fill transparent solid 0.22 noborder
   set grid back lt 1 lc rgb "#E8E8E8" lw 1
   set border 3 lc rgb "#404040"
   set tics nomirror out
-  # panel 1: GSM-style (synthetic GSM8K)
-  set title "GSM-style (synthetic GSM8K)" noenhanced
+  # panel 1: GSM-style (synthetic GSM8K): thought-length
+  set title "GSM-style (synthetic GSM8K): thought-length" noenhanced
   set xlabel "training step (optimizer steps)" noenhanced
   set ylabel "zero-shot accuracy (soft score, %)" noenhanced
   set key below center horizontal Left reverse noopaque noautotitle samplen 2 height 0.6
@@ -37,8 +37,8 @@ do for [format in "png svg"] {
     "figure2-accuracy-vs-step.dat" index 1 using 1:2 with linespoints pt 7 ps 0.7 lw 2 lc rgb "#D55E00" dt 1 title "3 thought tokens (paper: 5), 4 ahead" noenhanced, \
     "figure2-accuracy-vs-step.dat" index 2 using 1:2 with linespoints pt 7 ps 0.7 lw 2 lc rgb "#009E73" dt 1 title "7 thought tokens (paper: 9), 4 ahead" noenhanced, \
     "figure2-accuracy-vs-step.dat" index 3 using 1:2 with linespoints pt 7 ps 0.7 lw 2 lc rgb "#CC79A7" dt 1 title "11 thought tokens (paper: 13), 4 ahead" noenhanced
-  # panel 2: CSQA-style (synthetic CommonsenseQA)
-  set title "CSQA-style (synthetic CommonsenseQA)" noenhanced
+  # panel 2: CSQA-style (synthetic CommonsenseQA): csqa
+  set title "CSQA-style (synthetic CommonsenseQA): csqa" noenhanced
   set xlabel "training step (optimizer steps)" noenhanced
   set ylabel "zero-shot accuracy (soft score, %)" noenhanced
   set key below center horizontal Left reverse noopaque noautotitle samplen 2 height 0.6

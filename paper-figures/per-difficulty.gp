@@ -13,13 +13,13 @@ do for [format in "png svg"] {
     set terminal svg size 1300,600 dynamic enhanced font "DejaVu Sans,16" background "white"
     set output "per-difficulty.svg"
   }
-  set multiplot layout 1,2 title "Accuracy by difficulty: baseline vs longest-thought Quiet-STaR (thought-length; mean, band = min..max over seeds)" noenhanced font sprintf(",%g", fontsize * 1.2)
+  set multiplot layout 1,2 title "Accuracy by difficulty: baseline vs longest-thought Quiet-STaR (mean, band = min..max over seeds)" noenhanced font sprintf(",%g", fontsize * 1.2)
   set style fill transparent solid 0.22 noborder
   set grid back lt 1 lc rgb "#E8E8E8" lw 1
   set border 3 lc rgb "#404040"
   set tics nomirror out
-  # panel 1: GSM-style (synthetic GSM8K)
-  set title "GSM-style (synthetic GSM8K)" noenhanced
+  # panel 1: GSM-style (synthetic GSM8K): thought-length
+  set title "GSM-style (synthetic GSM8K): thought-length" noenhanced
   set xlabel "difficulty (operations k in the problem)" noenhanced
   set ylabel "final zero-shot accuracy (soft score, %)" noenhanced
   set key below center horizontal Left reverse noopaque noautotitle samplen 2 height 0.6
@@ -33,8 +33,8 @@ do for [format in "png svg"] {
     "per-difficulty.dat" index 1 using 1:3:4 with filledcurves lc rgb "#D55E00" notitle, \
     "per-difficulty.dat" index 0 using 1:2 with linespoints pt 7 ps 0.7 lw 2 lc rgb "#0072B2" dt 2 title "Baseline" noenhanced, \
     "per-difficulty.dat" index 1 using 1:2 with linespoints pt 7 ps 0.7 lw 2 lc rgb "#D55E00" dt 1 title "11 thought tokens (paper: 13), 4 ahead" noenhanced
-  # panel 2: CSQA-style (synthetic CommonsenseQA)
-  set title "CSQA-style (synthetic CommonsenseQA)" noenhanced
+  # panel 2: CSQA-style (synthetic CommonsenseQA): csqa
+  set title "CSQA-style (synthetic CommonsenseQA): csqa" noenhanced
   set xlabel "difficulty (hop: reasoning hops)" noenhanced
   set ylabel "final zero-shot accuracy (soft score, %)" noenhanced
   set key below center horizontal Left reverse noopaque noautotitle samplen 2 height 0.6

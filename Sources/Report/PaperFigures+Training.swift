@@ -64,10 +64,10 @@ extension PaperFigures {
 
     /// Final accuracy per difficulty level (GSM k operations, CSQA hops) for the baseline and the
     /// longest-thought Quiet-STaR setting. Columns are discovered as `<task>_<name><level>_soft`.
-    func perDifficulty(_ settings: [Setting], _ experiment: String) -> PlannedFigure? {
-        let chosen = [settings.first(where: \.isBaseline), ClaimChecker.headline(settings)].compactMap { $0 }
-        let columns = Set(chosen.flatMap { $0.runs.flatMap { Array($0.eval.keys) } })
-        let panels = PaperFigures.tasks.compactMap { task -> Panel? in
+    func perDifficulty() -> PlannedFigure? {
+        let panels = taskPanels { task, settings, title -> Panel? in
+            let chosen = [settings.first(where: \.isBaseline), ClaimChecker.headline(settings)].compactMap { $0 }
+            let columns = Set(chosen.flatMap { $0.runs.flatMap { Array($0.eval.keys) } })
             var levels: [(level: Double, column: String, unit: String)] = []
             for c in columns {
                 guard let unit = PaperFigures.difficultyUnit(c, task: task.stem) else { continue }
@@ -82,12 +82,12 @@ extension PaperFigures {
                             pts.map { 100 * $0.1.max }, dashed: s.isBaseline, points: true)
             }
             let unit = levels[0].unit == "k" ? "operations k in the problem" : "\(levels[0].unit): reasoning hops"
-            return series.isEmpty ? nil : Panel(title: task.title, xLabel: "difficulty (\(unit))",
+            return series.isEmpty ? nil : Panel(title: title, xLabel: "difficulty (\(unit))",
                                                 yLabel: "final zero-shot accuracy (soft score, %)", series: series)
         }
         guard !panels.isEmpty else { return nil }
         return PlannedFigure(name: "per-difficulty",
-            figure: LineFigure(title: "Accuracy by difficulty: baseline vs longest-thought Quiet-STaR (\(experiment); mean, band = min..max over seeds)",
+            figure: LineFigure(title: "Accuracy by difficulty: baseline vs longest-thought Quiet-STaR (mean, band = min..max over seeds)",
                                panels: panels, size: PixelSize(width: 1300, height: 600)),
             caption: "Final accuracy per difficulty level for the baseline and the longest-thought Quiet-STaR setting.")
     }

@@ -30,39 +30,49 @@ public struct PaperFigures {
         let main = checker.mainExperiment
         let settings = main.map(results.settings(of:)) ?? []
         let noMain = "no experiment with complete Quiet-STaR runs (thought-length is missing)"
-        add("figure2-accuracy-vs-step", main.flatMap { accuracyVsStep(settings, $0) }, noMain)
-        add("figure2-accuracy-vs-compute", main.flatMap { accuracyVsCompute(settings, $0) }, main == nil ? noMain : "no final accuracies")
+        add("figure2-accuracy-vs-step", main.flatMap { _ in accuracyVsStep() }, noMain)
+        add("figure2-accuracy-vs-compute", main.flatMap { _ in accuracyVsCompute() }, main == nil ? noMain : "no final accuracies")
         add("figure5-cot-majority", cotMajority(), "no /cot data (the cot experiment is missing or logged no maj@k)")
         let tokenRuns = settings.filter(\.isQuietSTaR).flatMap(\.runs).filter { !($0.tokens["delta_logp"] ?? []).isEmpty }
         add("improvement-density", main.flatMap { improvementDensity(tokenRuns, $0) }, "no /tokens data in Quiet-STaR runs")
         add("improvement-histogram", main.flatMap { improvementHistogram(tokenRuns, $0) }, "no /tokens data in Quiet-STaR runs")
         add("training-curves", main.flatMap { trainingCurves(settings, $0) }, main == nil ? noMain : "no /train data")
         add("example-thoughts", main.flatMap { exampleThoughts(settings, $0) }, "no /thoughts data in Quiet-STaR runs")
-        add("per-difficulty", main.flatMap { perDifficulty(settings, $0) }, "no per-difficulty evaluation columns (gsm_k*_soft, csqa_hop*_soft)")
+        add("per-difficulty", main.flatMap { _ in perDifficulty() }, "no per-difficulty evaluation columns (gsm_k*_soft, csqa_hop*_soft)")
         return (figures, missing)
     }
 
     // MARK: Figure 2
 
-    func accuracyVsStep(_ settings: [Setting], _ experiment: String) -> PlannedFigure? {
-        let panels = PaperFigures.tasks.compactMap { task -> Panel? in
+    /// Each task's panel comes from the experiment its claims use (`ClaimChecker.experiment(for:)`):
+    /// the CSQA-style panel from `csqa`, whose base models saw the knowledge-base world, when it has
+    /// runs. The experiment is named in the panel's title.
+    func taskPanels(_ make: (_ task: (stem: String, title: String), _ settings: [Setting], _ title: String) -> Panel?) -> [Panel] {
+        PaperFigures.tasks.compactMap { task in
+            guard let e = checker.experiment(for: "\(task.stem)_soft") else { return nil }
+            return make(task, results.settings(of: e), "\(task.title): \(e)")
+        }
+    }
+
+    func accuracyVsStep() -> PlannedFigure? {
+        let panels = taskPanels { task, settings, title -> Panel? in
             let series = settings.compactMap { s -> Series? in
                 guard let c = s.curve("eval", "\(task.stem)_soft") else { return nil }
                 return band(s.label, x: c.steps, c.mean.map { 100 * $0 }, c.min.map { 100 * $0 }, c.max.map { 100 * $0 },
                             dashed: !s.isQuietSTaR)
             }
-            return series.isEmpty ? nil : Panel(title: task.title, xLabel: "training step (optimizer steps)",
+            return series.isEmpty ? nil : Panel(title: title, xLabel: "training step (optimizer steps)",
                                                 yLabel: "zero-shot accuracy (soft score, %)", series: series)
         }
         guard !panels.isEmpty else { return nil }
         return PlannedFigure(name: "figure2-accuracy-vs-step",
-            figure: LineFigure(title: "Figure 2: zero-shot accuracy vs training step (\(experiment); mean, band = min..max over seeds)\n\(PaperFigures.convention)",
+            figure: LineFigure(title: "Figure 2: zero-shot accuracy vs training step (mean, band = min..max over seeds)\n\(PaperFigures.convention)",
                                panels: panels, size: PixelSize(width: 1300, height: 640)),
             caption: "Zero-shot soft accuracy during training, per setting; line = mean over seeds, band = min..max.")
     }
 
-    func accuracyVsCompute(_ settings: [Setting], _ experiment: String) -> PlannedFigure? {
-        let panels = PaperFigures.tasks.compactMap { task -> Panel? in
+    func accuracyVsCompute() -> PlannedFigure? {
+        let panels = taskPanels { task, settings, title -> Panel? in
             let column = "\(task.stem)_soft"
             var series: [Series] = []
             let thinking = settings.filter(\.isQuietSTaR).compactMap { s in s.finalSummary(column).map { (s.forwardPassesPerToken, $0) } }
@@ -86,13 +96,13 @@ public struct PaperFigures {
                                        dashed: false, points: true))
                 }
             }
-            return series.isEmpty ? nil : Panel(title: task.title,
+            return series.isEmpty ? nil : Panel(title: title,
                 xLabel: "inference forward passes per token (1 + t + 2; baseline 1), log scale",
                 yLabel: "final zero-shot accuracy (soft score, %)", series: series, xRange: 0.9...(maxX * 1.15), logX: true)
         }
         guard !panels.isEmpty else { return nil }
         return PlannedFigure(name: "figure2-accuracy-vs-compute",
-            figure: LineFigure(title: "Final accuracy vs inference compute (\(experiment); mean, band/bars = min..max over seeds)\n\(PaperFigures.convention)",
+            figure: LineFigure(title: "Final accuracy vs inference compute (mean, band/bars = min..max over seeds)\n\(PaperFigures.convention)",
                                panels: panels, size: PixelSize(width: 1300, height: 640)),
             caption: "Final zero-shot soft accuracy against forward passes per token at inference (one thought per position: base pass + start + t + end).")
     }

@@ -1,5 +1,6 @@
 import XCTest
 @testable import Report
+import Figures
 
 /// Whole report: claims computed from fixture logs, notes kept, missing parts listed, figures drawn.
 final class ReportGenerationTests: XCTestCase {
@@ -88,6 +89,23 @@ final class ReportGenerationTests: XCTestCase {
         XCTAssertEqual(verdict(outcome, "3", "CSQA-style"), .doesNotHold)
         let claim2 = outcome.checks.first { $0.number == "2" }!
         XCTAssertTrue(claim2.ours.contains("csqa)"), claim2.ours)
+
+        // Figure 2's CSQA-style panel shows the csqa experiment too (t = 3, 7, 11; baseline at 50%),
+        // the GSM-style one thought-length (t = 2, 4, 8; CSQA-style baseline at 36%).
+        let results = try Results.load(from: dir.appendingPathComponent("results").path)
+        let plan = PaperFigures(results: results).plan()
+        for name in ["figure2-accuracy-vs-step", "figure2-accuracy-vs-compute", "per-difficulty"] {
+            let figure = try XCTUnwrap(plan.figures.first { $0.name == name }?.figure as? LineFigure, name)
+            XCTAssertEqual(figure.panels.map(\.title), ["GSM-style (synthetic GSM8K): thought-length",
+                                                         "CSQA-style (synthetic CommonsenseQA): csqa"], name)
+        }
+        let step = plan.figures.first { $0.name == "figure2-accuracy-vs-step" }!.figure as! LineFigure
+        let (gsmPanel, csqaPanel) = (step.panels[0], step.panels[1])
+        XCTAssertTrue(csqaPanel.series.contains { $0.name.hasPrefix("11 thought tokens") }, "\(csqaPanel.series.map(\.name))")
+        XCTAssertFalse(csqaPanel.series.contains { $0.name.hasPrefix("8 thought tokens") }, "\(csqaPanel.series.map(\.name))")
+        XCTAssertTrue(gsmPanel.series.contains { $0.name.hasPrefix("8 thought tokens") }, "\(gsmPanel.series.map(\.name))")
+        let baseline = try XCTUnwrap(csqaPanel.series.first { $0.name == "Baseline" })
+        XCTAssertEqual(try XCTUnwrap(baseline.y.last), 50, accuracy: 1e-6)
     }
 
     func testCSQAClaimsAreNotTestedOnModelsPretrainedWithoutTheWorld() throws {
