@@ -70,11 +70,13 @@ public enum VerdictRules {
         let h = pooled.hard, a = pooled.all
         let text = "H = \(fmt3(h)), A = \(fmt3(a)) nats"
         if h <= 0 || h <= a + 1e-9 { return (.doesNotHold, text + ": hard tokens do not gain more") }
-        let everyRun = perRun.allSatisfy { $0.hard > $0.all }
+        let ahead = perRun.filter { $0.hard > $0.all }.count
+        let everyRun = ahead == perRun.count
         if h >= hardTokenRatio * abs(a) && everyRun {
             return (.holds, text + ": H >= \(Int(hardTokenRatio)) |A| and H > A in all \(perRun.count) runs")
         }
-        return (.inconclusive, text + (everyRun ? ": H > A but H < \(Int(hardTokenRatio)) |A|" : ": H > A pooled but not in every run"))
+        return (.inconclusive, text + (everyRun ? ": H > A but H < \(Int(hardTokenRatio)) |A|"
+                                                : ": H > A pooled but not in every run (in \(ahead) of \(perRun.count))"))
     }
 
     /// Combines several comparisons: holds if all hold, does not hold if any does not, else inconclusive.

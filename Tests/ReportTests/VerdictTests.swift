@@ -36,6 +36,12 @@ final class VerdictTests: XCTestCase {
         // Hard tokens gain more, but only 2x the mean: inconclusive.
         let some = try XCTUnwrap(HardTokenEffect(nllBase: nll, deltaLogp: (0..<100).map { $0 < 10 ? 0.2 : 0.0889 }))
         XCTAssertEqual(VerdictRules.hardTokens(pooled: some, perRun: [some]).0, .inconclusive)
+        // Pooled 10x, but one run of three has hard tokens gaining less: inconclusive, and it says how many.
+        let easyOnly = try XCTUnwrap(HardTokenEffect(nllBase: nll, deltaLogp: (0..<100).map { $0 < 10 ? 0.0 : 0.1 }))
+        XCTAssertLessThan(easyOnly.hard, easyOnly.all)
+        let (v, reason) = VerdictRules.hardTokens(pooled: good, perRun: [good, easyOnly, good])
+        XCTAssertEqual(v, .inconclusive)
+        XCTAssertTrue(reason.hasSuffix("not in every run (in 2 of 3)"), reason)
     }
 
     func testCombination() {
