@@ -91,11 +91,13 @@ enum ExperimentSchema {
             return ExperimentError(file: file, path: path, problem: "wrong type: expected \(expected), found \(found)",
                             allowed: expected)
         }
+        if optionalLeaves.contains(field) {  // optional numbers, whether their default is null or not
+            if user == .null { return }
+            guard case .number = user else { throw typeError("a number or null") }
+            return
+        }
         switch (schema, user) {
         case (.number, .number), (.bool, .bool): return
-        case (.null, .null), (.null, .number): return  // optional numbers
-        case (.number, .null) where optionalLeaves.contains(field): return  // optional, with a non-null default
-        case (.number, _) where optionalLeaves.contains(field): throw typeError("a number or null")
         case (.string, .string(let s)):
             if let allowed = enums[field], !allowed.contains(s) {
                 let hint = closest(s, in: allowed).map { " (did you mean \"\($0)\"?)" } ?? ""
@@ -108,7 +110,6 @@ enum ExperimentSchema {
                 try checkLeaf(v, against: element, file: file, path: "\(path)[\(i)]", field: field + "[]")
             }
         case (.object, .object): return  // empty objects in the defaults hold no keys to check
-        case (.null, _): throw typeError("a number or null")
         default: throw typeError(schema.typeName)
         }
     }

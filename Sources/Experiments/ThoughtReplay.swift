@@ -33,10 +33,9 @@ public enum ThoughtReplay {
             let lp = logSoftmax(baseLogits)
             return Prediction(mixedLogProbs: lp, baseLogProbs: lp, thoughtWeight: 0)
         }
-        func marker(_ embedding: Tensor) -> Tensor { Tensor(embedding.data, shape: [1, 1, d]) }
-        var parts = [gpt.embed(prefix, batch: 1, length: prefix.count), marker(model.startMarkerEmbedding)]
+        var parts = [gpt.embed(prefix, batch: 1, length: prefix.count), model.startMarkerEmbedding.reshaped([1, 1, d])]
         if !thought.isEmpty { parts.append(gpt.embed(thought, batch: 1, length: thought.count)) }
-        parts.append(marker(model.endMarkerEmbedding))
+        parts.append(model.endMarkerEmbedding.reshaped([1, 1, d]))
         let x = Tensor.concat(parts, axis: 1)
         let n = x.shape[1]
         let positions = Array(0...i) + (1...(thought.count + 2)).map { i + $0 }

@@ -48,7 +48,6 @@ public final class QuietSTaRModel: Module {
         namedParameters.map { name, t in t.rank >= 2 && !name.hasPrefix("quietstar.start") && !name.hasPrefix("quietstar.end") }
     }
 
-    /// A marker embedding broadcast to every position: (rows, L, C).
     /// The markers as the network receives them: the stored parameter times its scale, (C).
     public var startMarkerEmbedding: Tensor { startMarker * config.markerScale }
     public var endMarkerEmbedding: Tensor { endMarker * config.effectiveEndMarkerScale }

@@ -30,15 +30,15 @@ public struct PaperFigures {
         let main = checker.mainExperiment
         let settings = main.map(results.settings(of:)) ?? []
         let noMain = "no experiment with complete Quiet-STaR runs (thought-length is missing)"
-        add("figure2-accuracy-vs-step", main.flatMap { _ in accuracyVsStep() }, noMain)
-        add("figure2-accuracy-vs-compute", main.flatMap { _ in accuracyVsCompute() }, main == nil ? noMain : "no final accuracies")
+        add("figure2-accuracy-vs-step", accuracyVsStep(), noMain)
+        add("figure2-accuracy-vs-compute", accuracyVsCompute(), main == nil ? noMain : "no final accuracies")
         add("figure5-cot-majority", cotMajority(), "no /cot data (the cot experiment is missing or logged no maj@k)")
         let tokenRuns = settings.filter(\.isQuietSTaR).flatMap(\.runs).filter { !($0.tokens["delta_logp"] ?? []).isEmpty }
         add("improvement-density", main.flatMap { improvementDensity(tokenRuns, $0) }, "no /tokens data in Quiet-STaR runs")
         add("improvement-histogram", main.flatMap { improvementHistogram(tokenRuns, $0) }, "no /tokens data in Quiet-STaR runs")
         add("training-curves", main.flatMap { trainingCurves(settings, $0) }, main == nil ? noMain : "no /train data")
         add("example-thoughts", main.flatMap { exampleThoughts(settings, $0) }, "no /thoughts data in Quiet-STaR runs")
-        add("per-difficulty", main.flatMap { _ in perDifficulty() }, "no per-difficulty evaluation columns (gsm_k*_soft, csqa_hop*_soft)")
+        add("per-difficulty", perDifficulty(), "no per-difficulty evaluation columns (gsm_k*_soft, csqa_hop*_soft)")
         return (figures, missing)
     }
 
