@@ -87,27 +87,31 @@ public struct CSQAGenerator: Sendable {
         !kb.isHeldOut(q.subject) && !inHeldOutBucket(q.hash, fraction: config.heldOutQuestionFraction)
     }
 
-    /// A question about `subject` whose text belongs to `split`. Held-out entities only have
-    /// held-out questions (precondition).
+    /// A question about `subject` whose text belongs to `split`. Held-out entities and groups
+    /// only have held-out questions (precondition).
     public func question(subject: String, relation: Relation, split: Split,
                          using rng: inout SplitMix64) -> CSQAQuestion {
-        let heldEntity = kb.isHeldOut(subject)
-        precondition(!(heldEntity && split == .train), "\(subject) is held out: no training questions")
+        let heldSubject = kb.isHeldOut(subject)
+        precondition(!(heldSubject && split == .train), "\(subject) is held out: no training questions")
         while true {
             let q = draw(subject: subject, relation: relation, using: &rng)
-            if heldEntity || isTrainText(q) == (split == .train) { return q }
+            if heldSubject || isTrainText(q) == (split == .train) { return q }
         }
     }
 
     /// A question at a level (1 ... hops) with a uniformly drawn subject and relation.
     /// At the top level, train questions use train entities (`fineTune`: the fine-tune entities,
-    /// or the train entities when there are none); held-out ones use held-out entities.
+    /// or the train entities when there are none); held-out ones use held-out entities. Below
+    /// the top level, train questions skip held-out groups.
     public func question(level: Int, split: Split, fineTune: Bool = false,
                          using rng: inout SplitMix64) -> CSQAQuestion {
         precondition((1...config.hops).contains(level), "level \(level) outside 1 ... \(config.hops)")
         let trainSubjects = fineTune && !kb.fineTuneEntities.isEmpty ? kb.fineTuneEntities : kb.trainEntities
-        let subjects = level == config.hops
+        var subjects = level == config.hops
             ? (split == .train ? trainSubjects : kb.heldOutEntities) : kb.subjects(level: level)
+        if split == .train && level < config.hops && !kb.heldOutGroups.isEmpty {
+            subjects = subjects.filter { !kb.isHeldOut($0) }
+        }
         let s = rng.pick(subjects)
         let r = rng.pick(Relation.allCases)
         return question(subject: s, relation: r, split: split, using: &rng)

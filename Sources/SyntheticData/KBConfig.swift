@@ -33,6 +33,14 @@ public struct KBConfig: Codable, Equatable, Sendable {
     /// corpora then ask about the train entities, like the base corpus. Allowed 0 ... 0.5, leaving
     /// at least one train entity.
     public var fineTuneEntityFraction: Double = 0
+    /// Fraction of groups held out together with all their entities (hops = 3 only). 0 (the
+    /// default): none, and `heldOutEntityFraction` picks the held-out entities. Above 0 the
+    /// held-out entities are exactly the members of the held-out groups (`heldOutEntityFraction`
+    /// is then not used), and no question about a held-out group appears in training text either
+    /// (its `is` fact and membership questions only). A direct answer about a held-out entity then
+    /// needs entity -> group -> category -> value, with no group-level question to learn a
+    /// group -> value shortcut from. Allowed 0 ... 0.5, leaving at least one group.
+    public var heldOutGroupFraction: Double = 0
     /// Fraction of question texts (subject, relation, choice list) of non-held-out subjects that
     /// are reserved for evaluation. Allowed 0.01 ... 0.5.
     public var heldOutQuestionFraction: Double = 0.1
@@ -43,7 +51,8 @@ public struct KBConfig: Codable, Equatable, Sendable {
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case hops, entityCount, groupCount, categories, habitats, foods, colors, choiceCount,
-             otherCategoryDistractors, heldOutEntityFraction, fineTuneEntityFraction, heldOutQuestionFraction, worldSeed
+             otherCategoryDistractors, heldOutEntityFraction, fineTuneEntityFraction, heldOutGroupFraction,
+             heldOutQuestionFraction, worldSeed
     }
 
     public init(from decoder: Decoder) throws {
@@ -64,13 +73,16 @@ public struct KBConfig: Codable, Equatable, Sendable {
             ?? d.heldOutEntityFraction
         fineTuneEntityFraction = try c.decodeIfPresent(Double.self, forKey: .fineTuneEntityFraction)
             ?? d.fineTuneEntityFraction
+        heldOutGroupFraction = try c.decodeIfPresent(Double.self, forKey: .heldOutGroupFraction)
+            ?? d.heldOutGroupFraction
         heldOutQuestionFraction = try c.decodeIfPresent(Double.self, forKey: .heldOutQuestionFraction)
             ?? d.heldOutQuestionFraction
         worldSeed = try c.decodeIfPresent(UInt64.self, forKey: .worldSeed) ?? d.worldSeed
     }
 
-    /// Every field, except `fineTuneEntityFraction` when it is 0: worlds that do not use it keep
-    /// the resolved form (base-model cache keys, saved run configs) they had before it existed.
+    /// Every field, except `fineTuneEntityFraction` and `heldOutGroupFraction` when they are 0:
+    /// worlds that do not use them keep the resolved form (base-model cache keys, saved run
+    /// configs) they had before they existed.
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(hops, forKey: .hops)
@@ -84,12 +96,27 @@ public struct KBConfig: Codable, Equatable, Sendable {
         try c.encode(otherCategoryDistractors, forKey: .otherCategoryDistractors)
         try c.encode(heldOutEntityFraction, forKey: .heldOutEntityFraction)
         if fineTuneEntityFraction != 0 { try c.encode(fineTuneEntityFraction, forKey: .fineTuneEntityFraction) }
+        if heldOutGroupFraction != 0 { try c.encode(heldOutGroupFraction, forKey: .heldOutGroupFraction) }
         try c.encode(heldOutQuestionFraction, forKey: .heldOutQuestionFraction)
         try c.encode(worldSeed, forKey: .worldSeed)
     }
 
-    /// Number of held-out entities: round(fraction * entityCount).
-    public var heldOutEntityCount: Int { Int((heldOutEntityFraction * Double(entityCount)).rounded()) }
+    /// Number of held-out entities: round(fraction * entityCount), or with held-out groups the
+    /// number of their members (memberships are round-robin, so the first groups of the shuffled
+    /// group order, which are the held-out ones, hold ceil(entityCount / groupCount) entities each).
+    public var heldOutEntityCount: Int {
+        if heldOutGroupCount > 0 {
+            return (0..<heldOutGroupCount).reduce(0) { n, g in
+                n + entityCount / groupCount + (g < entityCount % groupCount ? 1 : 0)
+            }
+        }
+        return Int((heldOutEntityFraction * Double(entityCount)).rounded())
+    }
+
+    /// Number of held-out groups: round(fraction * groupCount) (0 unless hops = 3).
+    public var heldOutGroupCount: Int {
+        hops == 3 ? Int((heldOutGroupFraction * Double(groupCount)).rounded()) : 0
+    }
 
     /// Number of fine-tune entities: round(fraction * entityCount).
     public var fineTuneEntityCount: Int { Int((fineTuneEntityFraction * Double(entityCount)).rounded()) }
@@ -114,8 +141,26 @@ public struct KBConfig: Codable, Equatable, Sendable {
             try Check.pool(field, pool, minCount: choiceCount)
         }
         try Check.range("kb.otherCategoryDistractors", otherCategoryDistractors, 0...(choiceCount - 1))
+        if heldOutGroupFraction != 0 {
+            if hops != 3 {
+                throw DataConfigError(field: "kb.heldOutGroupFraction", value: "\(heldOutGroupFraction)",
+                                      allowed: "0 when kb.hops is 2 (there are no groups)")
+            }
+            let n = heldOutGroupCount
+            if !(heldOutGroupFraction > 0 && heldOutGroupFraction <= 0.5) || n < 1 || n > groupCount - 1 {
+                throw DataConfigError(field: "kb.heldOutGroupFraction", value: "\(heldOutGroupFraction)",
+                                      allowed: "0, or a fraction in (0, 0.5] holding out 1 ... \(groupCount - 1) "
+                                        + "of the \(groupCount) groups")
+            }
+        }
         let held = heldOutEntityCount
-        if !(heldOutEntityFraction > 0 && heldOutEntityFraction < 1) || held < 1 || held > entityCount - 1 {
+        if heldOutGroupCount > 0 && (held < 1 || held > entityCount - 1) {
+            throw DataConfigError(field: "kb.heldOutGroupFraction", value: "\(heldOutGroupFraction)",
+                                  allowed: "a fraction whose groups hold 1 ... \(entityCount - 1) of the "
+                                    + "\(entityCount) entities (these hold \(held))")
+        }
+        if heldOutGroupCount == 0,
+           !(heldOutEntityFraction > 0 && heldOutEntityFraction < 1) || held < 1 || held > entityCount - 1 {
             throw DataConfigError(field: "kb.heldOutEntityFraction", value: "\(heldOutEntityFraction)",
                                   allowed: "a fraction in (0, 1) leaving 1 ... \(entityCount - 1) "
                                     + "of the \(entityCount) entities held out")

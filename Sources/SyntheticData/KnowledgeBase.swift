@@ -46,6 +46,8 @@ public struct KnowledgeBase: Sendable {
     /// category -> relation -> value.
     public let property: [String: [Relation: String]]
     public let heldOutEntities: [String]
+    /// Groups held out with all their members (`kb.heldOutGroupFraction`; empty by default).
+    public let heldOutGroups: [String]
     /// Entities whose top-level questions only the continued-training corpora ask (`kb.fineTuneEntityFraction`).
     public let fineTuneEntities: [String]
     /// The rest: their top-level questions are in the base corpus.
@@ -76,11 +78,13 @@ public struct KnowledgeBase: Sendable {
         var parent: [String: String] = [:]
         var order = entities
         rng.shuffle(&order)
+        var heldGroups: [String] = []
         if config.hops == 3 {
             var gorder = groups
             rng.shuffle(&gorder)
             for (i, g) in gorder.enumerated() { parent[g] = config.categories[i % config.categories.count] }
             for (i, e) in order.enumerated() { parent[e] = gorder[i % gorder.count] }
+            heldGroups = Array(gorder[0..<config.heldOutGroupCount])
         } else {
             for (i, e) in order.enumerated() { parent[e] = config.categories[i % config.categories.count] }
         }
@@ -92,8 +96,15 @@ public struct KnowledgeBase: Sendable {
             for (j, c) in config.categories.enumerated() { property[c, default: [:]][r] = pool[j % pool.count] }
         }
         self.property = property
+        // Held-out groups: their members, in entity order, come first, so the slices below work
+        // the same with and without them.
+        let heldGroupSet = Set(heldGroups)
+        if !heldGroups.isEmpty {
+            order = order.filter { heldGroupSet.contains(parent[$0]!) } + order.filter { !heldGroupSet.contains(parent[$0]!) }
+        }
         let held = Set(order[0..<config.heldOutEntityCount])
         let fineTune = Set(order[config.heldOutEntityCount..<(config.heldOutEntityCount + config.fineTuneEntityCount)])
+        heldOutGroups = groups.filter(heldGroupSet.contains)
         heldOutEntities = entities.filter(held.contains)
         fineTuneEntities = entities.filter(fineTune.contains)
         trainEntities = entities.filter { !held.contains($0) && !fineTune.contains($0) }
@@ -122,7 +133,10 @@ public struct KnowledgeBase: Sendable {
     /// 1 for categories, 1 + number of `is` links otherwise.
     public func level(of subject: String) -> Int { chain(from: subject).count }
 
-    public func isHeldOut(_ entity: String) -> Bool { heldOutEntities.contains(entity) }
+    /// A held-out entity or a held-out group: no question about it is training text.
+    public func isHeldOut(_ subject: String) -> Bool {
+        heldOutEntities.contains(subject) || heldOutGroups.contains(subject)
+    }
 
     /// Subjects at a level: 1 categories; hops = 3: 2 groups, 3 entities; hops = 2: 2 entities.
     public func subjects(level: Int) -> [String] {
