@@ -87,12 +87,15 @@ public struct CSQAGenerator: Sendable {
         !kb.isHeldOut(q.subject) && !inHeldOutBucket(q.hash, fraction: config.heldOutQuestionFraction)
     }
 
-    /// A question about `subject` whose text belongs to `split`. Held-out entities and groups
-    /// only have held-out questions (precondition).
-    public func question(subject: String, relation: Relation, split: Split,
+    /// A question about `subject` whose text belongs to `split`, to be written in `format`.
+    /// Held-out entities only have held-out questions, held-out groups no direct training
+    /// question (preconditions); a held-out group's question texts split like any other's.
+    public func question(subject: String, relation: Relation, split: Split, format: CSQAFormat = .direct,
                          using rng: inout SplitMix64) -> CSQAQuestion {
         let heldSubject = kb.isHeldOut(subject)
         precondition(!(heldSubject && split == .train), "\(subject) is held out: no training questions")
+        precondition(!(kb.isHeldOutGroup(subject) && split == .train && format == .direct),
+                     "\(subject) is a held-out group: no direct training questions")
         while true {
             let q = draw(subject: subject, relation: relation, using: &rng)
             if heldSubject || isTrainText(q) == (split == .train) { return q }
@@ -102,19 +105,19 @@ public struct CSQAGenerator: Sendable {
     /// A question at a level (1 ... hops) with a uniformly drawn subject and relation.
     /// At the top level, train questions use train entities (`fineTune`: the fine-tune entities,
     /// or the train entities when there are none); held-out ones use held-out entities. Below
-    /// the top level, train questions skip held-out groups.
-    public func question(level: Int, split: Split, fineTune: Bool = false,
+    /// the top level, direct train questions skip held-out groups.
+    public func question(level: Int, split: Split, fineTune: Bool = false, format: CSQAFormat = .direct,
                          using rng: inout SplitMix64) -> CSQAQuestion {
         precondition((1...config.hops).contains(level), "level \(level) outside 1 ... \(config.hops)")
         let trainSubjects = fineTune && !kb.fineTuneEntities.isEmpty ? kb.fineTuneEntities : kb.trainEntities
         var subjects = level == config.hops
             ? (split == .train ? trainSubjects : kb.heldOutEntities) : kb.subjects(level: level)
-        if split == .train && level < config.hops && !kb.heldOutGroups.isEmpty {
-            subjects = subjects.filter { !kb.isHeldOut($0) }
+        if split == .train && format == .direct && level < config.hops && !kb.heldOutGroups.isEmpty {
+            subjects = subjects.filter { !kb.isHeldOutGroup($0) }
         }
         let s = rng.pick(subjects)
         let r = rng.pick(Relation.allCases)
-        return question(subject: s, relation: r, split: split, using: &rng)
+        return question(subject: s, relation: r, split: split, format: format, using: &rng)
     }
 
     /// A membership question about a subject drawn uniformly from every entity (held-out ones

@@ -81,7 +81,8 @@ public struct Corpus: Sendable {
         case 5:
             let format: CSQAFormat = rng.below(2) == 0 ? .direct : .worked
             return csqa.question(level: 1, split: .train, using: &rng).words(format)
-        case 6: return csqa.question(level: rng.int(in: 2...hops), split: .train, fineTune: continued, using: &rng).words(.worked)
+        case 6: return csqa.question(level: rng.int(in: 2...hops), split: .train, fineTune: continued,
+                                     format: .worked, using: &rng).words(.worked)
         case 8:
             let format: CSQAFormat = rng.below(2) == 0 ? .direct : .worked
             return csqa.isaQuestion(using: &rng).words(format)

@@ -36,10 +36,11 @@ public struct KBConfig: Codable, Equatable, Sendable {
     /// Fraction of groups held out together with all their entities (hops = 3 only). 0 (the
     /// default): none, and `heldOutEntityFraction` picks the held-out entities. Above 0 the
     /// held-out entities are exactly the members of the held-out groups (`heldOutEntityFraction`
-    /// is then not used), and no question about a held-out group appears in training text either
-    /// (its `is` fact and membership questions only). A direct answer about a held-out entity then
-    /// needs entity -> group -> category -> value, with no group-level question to learn a
-    /// group -> value shortcut from. Allowed 0 ... 0.5, leaving at least one group.
+    /// is then not used), and no direct question about a held-out group appears in training text
+    /// (worked ones do, so the bridge `group is category` is seen inside questions). A direct
+    /// answer about a held-out entity then needs entity -> group -> category -> value, with no
+    /// direct question to learn a group -> value shortcut from. Allowed 0 ... 0.5, leaving at
+    /// least one group.
     public var heldOutGroupFraction: Double = 0
     /// Fraction of question texts (subject, relation, choice list) of non-held-out subjects that
     /// are reserved for evaluation. Allowed 0.01 ... 0.5.

@@ -46,7 +46,8 @@ public struct KnowledgeBase: Sendable {
     /// category -> relation -> value.
     public let property: [String: [Relation: String]]
     public let heldOutEntities: [String]
-    /// Groups held out with all their members (`kb.heldOutGroupFraction`; empty by default).
+    /// Groups held out with all their members (`kb.heldOutGroupFraction`; empty by default): no
+    /// direct question about them is training text, worked ones are.
     public let heldOutGroups: [String]
     /// Entities whose top-level questions only the continued-training corpora ask (`kb.fineTuneEntityFraction`).
     public let fineTuneEntities: [String]
@@ -133,10 +134,11 @@ public struct KnowledgeBase: Sendable {
     /// 1 for categories, 1 + number of `is` links otherwise.
     public func level(of subject: String) -> Int { chain(from: subject).count }
 
-    /// A held-out entity or a held-out group: no question about it is training text.
-    public func isHeldOut(_ subject: String) -> Bool {
-        heldOutEntities.contains(subject) || heldOutGroups.contains(subject)
-    }
+    /// A held-out entity: no question about it is training text.
+    public func isHeldOut(_ entity: String) -> Bool { heldOutEntities.contains(entity) }
+
+    /// A held-out group: training text asks about it only in the worked format.
+    public func isHeldOutGroup(_ subject: String) -> Bool { heldOutGroups.contains(subject) }
 
     /// Subjects at a level: 1 categories; hops = 3: 2 groups, 3 entities; hops = 2: 2 entities.
     public func subjects(level: Int) -> [String] {

@@ -1,8 +1,8 @@
 import XCTest
 @testable import SyntheticData
 
-/// `kb.heldOutGroupFraction`: groups held out with all their entities, so no training question
-/// gives a group -> value shortcut for a held-out entity.
+/// `kb.heldOutGroupFraction`: groups held out with all their entities, so no direct training question
+/// gives a group -> value shortcut for a held-out entity (worked group questions remain).
 final class HeldOutGroupTests: XCTestCase {
     func config(_ fraction: Double) -> DataConfig {
         var c = DataConfig()
@@ -14,18 +14,19 @@ final class HeldOutGroupTests: XCTestCase {
         return c
     }
 
-    /// Subjects of every non-membership question in 40 batches of a corpus.
-    func questionSubjects(_ kind: CorpusKind, _ v: Vocabulary) throws -> Set<String> {
+    /// Subjects of every non-membership question in 40 batches of a corpus, in one format.
+    func questionSubjects(_ kind: CorpusKind, _ v: Vocabulary, _ format: CSQAFormat) throws -> Set<String> {
         let corpus = try Corpus(kind: kind, vocabulary: v, seed: 4)
         let kb = v.knowledgeBase
         let subjects = Dictionary(uniqueKeysWithValues: (kb.entities + kb.groups + kb.config.categories)
             .map { (try! v.id(of: $0), $0) })
-        let what = try v.id(of: "what"), isWord = try v.id(of: "is")
+        let what = try v.id(of: "what"), isWord = try v.id(of: "is"), steps = try v.id(of: "steps:")
         var out: Set<String> = []
         for b in 0..<40 {
             for row in corpus.batch(index: b, size: 32, length: 64) where row.first == v.question {
                 let prompt = Array(row.prefix { $0 != v.answer })
                 if prompt.count > 2 && prompt[1] == what && prompt[2] == isWord { continue }
+                guard prompt.count + 1 < row.count, (row[prompt.count + 1] == steps) == (format == .worked) else { continue }
                 if let s = prompt.first(where: { subjects[$0] != nil }) { out.insert(subjects[s]!) }
             }
         }
@@ -47,15 +48,18 @@ final class HeldOutGroupTests: XCTestCase {
         XCTAssertEqual(Set(kb.heldOutGroups.map { kb.parent[$0]! }).count, 5)
     }
 
-    func testNoTrainingQuestionAsksAboutAHeldOutGroupOrItsEntities() throws {
+    func testNoDirectTrainingQuestionAsksAboutAHeldOutGroupOrItsEntities() throws {
         let v = try Vocabulary(config: config(0.25))
         let kb = v.knowledgeBase
         let held = Set(kb.heldOutGroups + kb.heldOutEntities)
         for kind in [CorpusKind.base, .reasoning, .generic] {
-            let asked = try questionSubjects(kind, v)
-            XCTAssertTrue(asked.isDisjoint(with: held), "\(kind): \(asked.intersection(held).sorted())")
+            let direct = try questionSubjects(kind, v, .direct)
+            XCTAssertTrue(direct.isDisjoint(with: held), "\(kind): \(direct.intersection(held).sorted())")
             // The check sees group questions at all: the other groups are asked about.
-            XCTAssertFalse(asked.isDisjoint(with: Set(kb.groups).subtracting(held)), "\(kind)")
+            XCTAssertFalse(direct.isDisjoint(with: Set(kb.groups).subtracting(held)), "\(kind)")
+            // Worked questions ask about held-out groups, never about held-out entities.
+            let worked = try questionSubjects(kind, v, .worked)
+            XCTAssertEqual(worked.intersection(held), Set(kb.heldOutGroups), "\(kind)")
         }
         // Evaluation asks about held-out groups (level 2) and held-out entities (level 3).
         let sets = EvalSuite.standard(vocabulary: v, seed: 5)
