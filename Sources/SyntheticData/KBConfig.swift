@@ -142,26 +142,24 @@ public struct KBConfig: Codable, Equatable, Sendable {
             try Check.pool(field, pool, minCount: choiceCount)
         }
         try Check.range("kb.otherCategoryDistractors", otherCategoryDistractors, 0...(choiceCount - 1))
+        let held = heldOutEntityCount
         if heldOutGroupFraction != 0 {
+            let field = "kb.heldOutGroupFraction", value = "\(heldOutGroupFraction)"
             if hops != 3 {
-                throw DataConfigError(field: "kb.heldOutGroupFraction", value: "\(heldOutGroupFraction)",
-                                      allowed: "0 when kb.hops is 2 (there are no groups)")
+                throw DataConfigError(field: field, value: value, allowed: "0 when kb.hops is 2 (there are no groups)")
             }
             let n = heldOutGroupCount
             if !(heldOutGroupFraction > 0 && heldOutGroupFraction <= 0.5) || n < 1 || n > groupCount - 1 {
-                throw DataConfigError(field: "kb.heldOutGroupFraction", value: "\(heldOutGroupFraction)",
+                throw DataConfigError(field: field, value: value,
                                       allowed: "0, or a fraction in (0, 0.5] holding out 1 ... \(groupCount - 1) "
                                         + "of the \(groupCount) groups")
             }
-        }
-        let held = heldOutEntityCount
-        if heldOutGroupCount > 0 && (held < 1 || held > entityCount - 1) {
-            throw DataConfigError(field: "kb.heldOutGroupFraction", value: "\(heldOutGroupFraction)",
-                                  allowed: "a fraction whose groups hold 1 ... \(entityCount - 1) of the "
-                                    + "\(entityCount) entities (these hold \(held))")
-        }
-        if heldOutGroupCount == 0,
-           !(heldOutEntityFraction > 0 && heldOutEntityFraction < 1) || held < 1 || held > entityCount - 1 {
+            if held > entityCount - 1 {
+                throw DataConfigError(field: field, value: value,
+                                      allowed: "a fraction whose groups hold 1 ... \(entityCount - 1) of the "
+                                        + "\(entityCount) entities (these hold \(held))")
+            }
+        } else if !(heldOutEntityFraction > 0 && heldOutEntityFraction < 1) || held < 1 || held > entityCount - 1 {
             throw DataConfigError(field: "kb.heldOutEntityFraction", value: "\(heldOutEntityFraction)",
                                   allowed: "a fraction in (0, 1) leaving 1 ... \(entityCount - 1) "
                                     + "of the \(entityCount) entities held out")
