@@ -4,8 +4,10 @@ import QuietSTaR
 import SyntheticData
 import TensorCore
 
-/// Chain-of-thought majority vote maj@k on the GSM-style evaluation items (paper Figure 5;
-/// QUIET-STAR.md, "Evaluation").
+/// Chain-of-thought majority vote maj@k on GSM-style held-out items (paper Figure 5;
+/// QUIET-STAR.md, "Evaluation"): round-robin over the GSM evaluation sets, or, with
+/// `spec.steps` = k, `spec.items` fresh held-out chains of k operations (`EvalSuite.chains`,
+/// seeded by the evaluation seed), which may be longer than any chain in training text.
 ///
 /// Prompt: the item's prompt (`Q: ... ?\nA:`) followed by the `steps:` token (the vocabulary has
 /// no "Let's think step by step"; the worked format is `A: steps: bob = 8 . cid = 16 . 16`).
@@ -20,23 +22,29 @@ import TensorCore
 /// RNG(seed: eval.seed).fork(0xC07).fork(item number), so results are deterministic.
 public struct CoTEvaluation: Sendable {
     public let spec: CoTSpec
-    /// GSM items, round-robin over the GSM sets (set 1 item 1, set 2 item 1, ...).
+    /// GSM items: round-robin over the GSM sets (set 1 item 1, set 2 item 1, ...), or the chains
+    /// of `spec.steps` operations.
     public let items: [EvalItem]
     public let seed: UInt64
     let steps: Int, newline: Int, modulus: Int
 
+    /// Precondition (with `spec.steps`): the experiment was validated (`eval.cot.steps`).
     public init(spec: CoTSpec, evaluator: Evaluator, vocabulary v: Vocabulary) {
         self.spec = spec
-        let gsm = evaluator.sets.filter { $0.task == .gsm }
-        var picked: [EvalItem] = []
-        let longest = gsm.map(\.items.count).max() ?? 0
-        outer: for k in 0..<longest {
-            for set in gsm where k < set.items.count {
-                if picked.count == spec.items { break outer }
-                picked.append(set.items[k])
+        if let k = spec.steps {
+            items = EvalSuite.chains(k: k, count: spec.items, vocabulary: v, seed: evaluator.seed).items
+        } else {
+            let gsm = evaluator.sets.filter { $0.task == .gsm }
+            var picked: [EvalItem] = []
+            let longest = gsm.map(\.items.count).max() ?? 0
+            outer: for k in 0..<longest {
+                for set in gsm where k < set.items.count {
+                    if picked.count == spec.items { break outer }
+                    picked.append(set.items[k])
+                }
             }
+            items = picked
         }
-        items = picked
         seed = evaluator.seed
         steps = v.steps
         newline = v.newline

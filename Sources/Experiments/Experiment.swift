@@ -121,12 +121,17 @@ public struct EvalSpec: Codable, Equatable, Sendable {
 }
 
 /// Chain-of-thought maj@k at the end of a run (paper Figure 5; `CoTEvaluation`): `items` GSM
-/// evaluation items (round-robin over the GSM sets), `samples` continuations each at
-/// `temperature`, at most `maxTokens` tokens. `items = 0` (the default) turns it off.
+/// evaluation items, `samples` continuations each at `temperature`, at most `maxTokens` tokens.
+/// `items = 0` (the default) turns it off. The items: with `steps` null (the default), round-robin
+/// over the GSM evaluation sets (k = gsm.minSteps ... maxSteps); with `steps` = k, fresh held-out
+/// chains of exactly k operations (`EvalSuite.chains`), also longer than any in training text.
 public struct CoTSpec: Codable, Equatable, Sendable {
     public var items: Int = 0
     public var samples: Int = 8
     public var maxTokens: Int = 24
     public var temperature: Float = 0.9
+    /// k of the items (1 ... 8), or nil for the GSM evaluation sets. Left out of the encoding
+    /// while nil, so configs without it keep their encoding and cache keys.
+    public var steps: Int? = nil
     public init() {}
 }

@@ -75,6 +75,10 @@ extension Experiment {
         try int("eval.cot.samples", eval.cot.samples, 1...64)
         try int("eval.cot.maxTokens", eval.cot.maxTokens, 1...1024)
         try positive("eval.cot.temperature", eval.cot.temperature)
+        if let k = eval.cot.steps, !data.gsm.allowsChains(k: k) {
+            throw fail("eval.cot.steps", "\(k)", "1 ... \(data.gsm.longestChain) or null (k + 1 + gsm.maxDistractors "
+                       + "names are needed; gsm.names has \(data.gsm.names.count))")
+        }
 
         do { try quietstar.validate() } catch let e as QuietSTaRConfigError {
             throw fail("quietstar.\(e.field)", e.value, e.allowed)

@@ -69,6 +69,25 @@ public enum EvalSuite {
         return sets
     }
 
+    /// `count` GSM-style items of exactly `k` operations, k in 1 ... 8, also beyond
+    /// `gsm.maxSteps` (a chain longer than any in training text); named `gsm-k<k>-cot`.
+    /// Skeletons come from the held-out bucket, as in the standard sets, so for k within the
+    /// training range no item is in training text either; the rest of the GSM config (names,
+    /// operands, distractors) is the world's. Its generator is SplitMix64(derivedFrom: seed,
+    /// 0xC07, k), independent of the standard sets.
+    /// Precondition: k in 1 ... 8 and `gsm.names` has k + 1 + maxDistractors names
+    /// (`GSMConfig.allowsChains(k:)`; experiments validate `eval.cot.steps` with it).
+    public static func chains(k: Int, count: Int, vocabulary: Vocabulary, seed: UInt64) -> EvalSet {
+        var config = vocabulary.config.gsm
+        precondition(config.allowsChains(k: k), "chains of k = \(k) do not fit the GSM config")
+        config.minSteps = min(config.minSteps, k)
+        config.maxSteps = max(config.maxSteps, k)
+        let gsm = try! GSMGenerator(config: config)  // the world's config, with k in range
+        var r = SplitMix64(derivedFrom: seed, 0xC07, UInt64(k))
+        let items = (0..<count).map { _ in gsmItem(gsm.problem(k: k, split: .heldOut, using: &r), vocabulary: vocabulary) }
+        return EvalSet(name: "gsm-k\(k)-cot", task: .gsm, difficulty: k, items: items)
+    }
+
     public static func gsmItem(_ p: GSMProblem, vocabulary v: Vocabulary) -> EvalItem {
         EvalItem(task: .gsm, difficulty: p.k, prompt: encode(p.promptWords, v),
                  answer: [p.answer] + (v.config.eval.answerIncludesNewline ? [v.newline] : []),

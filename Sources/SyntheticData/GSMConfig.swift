@@ -59,6 +59,13 @@ public struct GSMConfig: Codable, Equatable, Sendable {
     /// The k values, minSteps...maxSteps.
     public var stepRange: ClosedRange<Int> { minSteps...maxSteps }
 
+    /// Whether chains of exactly k operations can be drawn from this world (its names and
+    /// distractors), also for k outside `stepRange`: k in 1 ... 8 and k + 1 + maxDistractors names.
+    public func allowsChains(k: Int) -> Bool { (1...8).contains(k) && names.count >= k + 1 + maxDistractors }
+
+    /// The largest k `allowsChains` accepts (at least 0).
+    public var longestChain: Int { max(0, min(8, names.count - 1 - maxDistractors)) }
+
     public func validate() throws {
         try Check.range("gsm.modulus", modulus, 2...997)
         try Check.range("gsm.minSteps", minSteps, 1...8)

@@ -6,7 +6,8 @@ import TensorCore
 
 /// `sweep base-checks <experiment.json>`: the checks on each base model of an experiment (direct
 /// answers, worked steps written by the model, oracle solution given) on every evaluation set of
-/// the worlds its base corpus has text of.
+/// the worlds its base corpus has text of, plus the chain-of-thought items when they are chains
+/// of their own length (`eval.cot.steps`; set `gsm-k<k>-cot`).
 struct BaseChecksCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "base-checks",
@@ -40,8 +41,14 @@ struct BaseChecksCommand: ParsableCommand {
             if let items { data.eval.itemsPerSet = items }
             let vocabulary = try Vocabulary(config: data)
             // Only the sets of worlds the base corpus has text of: the others say nothing.
-            let sets = EvalSuite.standard(vocabulary: vocabulary, seed: UInt64(spec.experiment.eval.seed))
-                .filter { data.corpus.base.covers($0.task) }
+            var sets = EvalSuite.standard(vocabulary: vocabulary, seed: UInt64(spec.experiment.eval.seed))
+            // The chain-of-thought items, when they are chains of their own length (eval.cot.steps).
+            let cot = spec.experiment.eval.cot
+            if cot.items > 0, let k = cot.steps {
+                sets.append(EvalSuite.chains(k: k, count: items ?? cot.items, vocabulary: vocabulary,
+                                             seed: UInt64(spec.experiment.eval.seed)))
+            }
+            sets = sets.filter { data.corpus.base.covers($0.task) }
             for r in BaseChecks.run(gpt, sets: sets, vocabulary: vocabulary) {
                 func pct(_ x: Double) -> String { String(format: "%.1f%%", 100 * x) }
                 lines.append("| \(spec.baseKey) | \(spec.experiment.pretrain.seed) | \(r.name) | \(r.items) | \(pct(r.directSoft)) | "

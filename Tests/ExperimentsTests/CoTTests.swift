@@ -64,6 +64,46 @@ final class CoTTests: XCTestCase {
         XCTAssertEqual(MajorityVote.accuracy(samples: again.answers, truth: cot.items.map { $0.answer[0] }, maxK: 8), acc)
     }
 
+    /// `eval.cot.steps` = k: the items are the held-out chains of k operations
+    /// (`EvalSuite.chains` with the evaluation seed), here longer than any in the default training text.
+    func testStepsTakesChainsOfThatLength() throws {
+        let v = try Vocabulary(config: DataConfig())
+        var e = Experiment()
+        e.eval.cot.items = 6
+        e.eval.cot.steps = 4
+        let cot = CoTEvaluation(spec: e.eval.cot, evaluator: Evaluator(experiment: e, vocabulary: v), vocabulary: v)
+        XCTAssertEqual(cot.items, EvalSuite.chains(k: 4, count: 6, vocabulary: v, seed: UInt64(e.eval.seed)).items)
+        XCTAssertEqual(cot.items.map(\.difficulty), [4, 4, 4, 4, 4, 4])
+        XCTAssertEqual(v.decode(cot.items[0].solution).split(separator: "=").count - 1, 4)
+    }
+
+    /// steps is optional: absent from the default encoding (configs and cache keys without it are
+    /// unchanged), accepted in a file, and out-of-range values name the field and the allowed ones.
+    func testStepsIsOptionalAndChecked() throws {
+        let encoded = String(decoding: try JSONEncoder().encode(Experiment().eval.cot), as: UTF8.self)
+        XCTAssertFalse(encoded.contains("steps"), encoded)
+        let ok = #"{"base": {"eval": {"cot": {"items": 5, "steps": 4}}}}"#
+        XCTAssertEqual(try SweepPlan.parse(text: ok, file: "exp.json").runs[0].experiment.eval.cot.steps, 4)
+        let null = #"{"base": {"eval": {"cot": {"items": 5, "steps": null}}}}"#
+        XCTAssertNil(try SweepPlan.parse(text: null, file: "exp.json").runs[0].experiment.eval.cot.steps)
+        for bad in ["0", "9"] {
+            let text = #"{"base": {"eval": {"cot": {"items": 5, "steps": "# + bad + "}}}}"
+            XCTAssertThrowsError(try SweepPlan.parse(text: text, file: "exp.json")) { e in
+                XCTAssertTrue("\(e)".contains("exp.json") && "\(e)".contains("eval.cot.steps")
+                              && "\(e)".contains("1 ... 8 or null"), "\(e)")
+            }
+        }
+        // Fewer names: the longest chain the world can state.
+        let few = #"{"base": {"data": {"gsm": {"names": ["a1", "a2", "a3", "a4", "a5"]}}, "eval": {"cot": {"items": 5, "steps": 5}}}}"#
+        XCTAssertThrowsError(try SweepPlan.parse(text: few, file: "exp.json")) { e in
+            XCTAssertTrue("\(e)".contains("eval.cot.steps") && "\(e)".contains("1 ... 4 or null"), "\(e)")
+        }
+        let wrongType = #"{"base": {"eval": {"cot": {"items": 5, "steps": "4"}}}}"#
+        XCTAssertThrowsError(try SweepPlan.parse(text: wrongType, file: "exp.json")) { e in
+            XCTAssertTrue("\(e)".contains("eval.cot.steps"), "\(e)")
+        }
+    }
+
     func testCoTOptionIsCheckedAndOffByDefault() throws {
         XCTAssertEqual(Experiment().eval.cot.items, 0)
         let bad = #"{"base": {"eval": {"cot": {"samples": 0}}}}"#

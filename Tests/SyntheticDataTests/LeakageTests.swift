@@ -62,7 +62,10 @@ final class LeakageTests: XCTestCase {
         c.corpus.base.kbIsA = 0.1  // held-out entities in membership questions too
         c.eval.itemsPerSet = 500
         let v = try Vocabulary(config: c)
+        // The standard sets and the chain-of-thought chain sets (eval.cot.steps), within the
+        // training range and beyond it.
         let sets = EvalSuite.standard(vocabulary: v, seed: 77)
+            + (1...4).map { EvalSuite.chains(k: $0, count: 200, vocabulary: v, seed: 77) }
         let evalPrompts = Set(sets.flatMap { $0.items.map(\.prompt) })
         XCTAssertGreaterThan(evalPrompts.count, 1000)
         var rows: [[Int]] = []
