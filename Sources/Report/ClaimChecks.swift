@@ -207,6 +207,13 @@ public struct ClaimChecker {
         })
     }
 
+    /// What the chain-of-thought items of these settings' runs are (`eval.cot.steps`).
+    static func cotItems(_ settings: [Setting]) -> String {
+        let steps = Set(settings.flatMap(\.runs).filter { !$0.cot.isEmpty }.map(\.cotSteps))
+        guard steps.count == 1, let only = steps.first else { return "mixed chain lengths across runs" }
+        return only.map { "held-out chains of \($0) operations" } ?? "the GSM evaluation sets"
+    }
+
     private func cot() -> ClaimCheck {
         var c = ClaimCheck(number: "6", task: "GSM-style", claim: "Chain-of-thought maj@8 improves with Quiet-STaR",
                            paper: "40.6% -> 47.7% (GSM8K maj@8)", ours: "no data", verdict: .inconclusive,
@@ -222,7 +229,7 @@ public struct ClaimChecker {
             (b, what) = (ClaimChecker.majAt8(q, "accuracy_base"), "same model, thoughts off")
         }
         guard let b else { return c }
-        c.ours = "\(describe(b)) (\(what)) -> \(describe(a)) (\(q.label))"
+        c.ours = "\(describe(b)) (\(what)) -> \(describe(a)) (\(q.label)); items: \(ClaimChecker.cotItems(settings))"
         (c.verdict, c.reason) = VerdictRules.compare(a, over: b, bar: 0)
         return c
     }

@@ -32,6 +32,9 @@ public struct RunData: Sendable {
     /// Whether the base pretraining corpus had knowledge-base text: the sum of the `kb*` weights of
     /// `data.corpus.base` in the `config` attribute is > 0. nil when the config does not say.
     public var pretrainedOnKnowledgeBase: Bool?
+    /// `eval.cot.steps` of the `config` attribute: the chain length of the chain-of-thought items,
+    /// nil when they come from the GSM evaluation sets (or the config does not say).
+    public var cotSteps: Int?
 
     /// The run id without its `seed=...` part (`run` when nothing else is left).
     public var settingID: String {
@@ -90,6 +93,7 @@ public struct RunData: Sendable {
             return out
         }
         pretrainedOnKnowledgeBase = log.attributes["config"]?.stringValue.flatMap(RunData.knowledgeBaseInBase)
+        cotSteps = log.attributes["config"]?.stringValue.flatMap(RunData.cotSteps)
         train = numeric("train")
         eval = numeric("eval")
         tokens = numeric("tokens")
@@ -115,6 +119,13 @@ public struct RunData: Sendable {
               let data = root["data"] as? [String: Any], let corpus = data["corpus"] as? [String: Any],
               let base = corpus["base"] as? [String: Any] else { return nil }
         return base.contains { key, value in key.hasPrefix("kb") && ((value as? NSNumber)?.doubleValue ?? 0) > 0 }
+    }
+
+    /// From a resolved experiment (JSON text): `eval.cot.steps`, nil when absent or null.
+    static func cotSteps(_ config: String) -> Int? {
+        guard let root = try? JSONSerialization.jsonObject(with: Data(config.utf8)) as? [String: Any],
+              let eval = root["eval"] as? [String: Any], let cot = eval["cot"] as? [String: Any] else { return nil }
+        return (cot["steps"] as? NSNumber)?.intValue
     }
 
     /// A numeric column as `Double`s; nil for strings.

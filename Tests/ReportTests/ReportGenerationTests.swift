@@ -53,6 +53,31 @@ final class ReportGenerationTests: XCTestCase {
         XCTAssertTrue(report.contains("; per seed (1 / 2 / 3): +10.0 / +10.0 / +10.0 pts |"), report)
         XCTAssertTrue(report.contains("; Quiet-STaR - pause per seed (1 / 2): +8.5 / +8.5 pts |"), report)
         XCTAssertTrue(report.contains("](../paper-figures/figure2-accuracy-vs-step.png)"), report)
+        // The fixture configs have no eval.cot.steps: the items came from the evaluation sets.
+        XCTAssertTrue(report.contains("4 ahead); items: the GSM evaluation sets |"), report)
+    }
+
+    /// Claim 6 says which chain-of-thought items its runs used (`eval.cot.steps` of their configs).
+    func testCoTClaimNamesItsItems() throws {
+        func cot(_ config: String) -> [Fixtures.RunSpec] {
+            Fixtures.controlsAndCot().filter { $0.experiment == "cot" }.map { var r = $0; r.config = config; return r }
+        }
+        let chains = #"{"eval": {"cot": {"items": 100, "steps": 4}}}"#
+        let (dir, outcome) = try generate(cot(chains), "cot-items")
+        defer { Fixtures.cleanUp(dir) }
+        let six = try XCTUnwrap(outcome.checks.first { $0.number == "6" })
+        XCTAssertTrue(six.ours.hasSuffix("; items: held-out chains of 4 operations"), six.ours)
+        XCTAssertEqual(six.verdict, .holds)
+
+        var mixed = cot(chains)
+        mixed[0].config = #"{"eval": {"cot": {"items": 100, "steps": null}}}"#
+        let (dir2, outcome2) = try generate(mixed, "cot-items-mixed")
+        defer { Fixtures.cleanUp(dir2) }
+        let six2 = try XCTUnwrap(outcome2.checks.first { $0.number == "6" })
+        XCTAssertTrue(six2.ours.hasSuffix("; items: mixed chain lengths across runs"), six2.ours)
+        XCTAssertEqual(RunData.cotSteps(#"{"eval": {"cot": {"steps": 5}}}"#), 5)
+        XCTAssertNil(RunData.cotSteps(#"{"eval": {"cot": {"items": 5}}}"#))
+        XCTAssertNil(RunData.cotSteps("not json"))
     }
 
     func testClaimsThatDoNotHoldAreSaidPlainly() throws {
