@@ -4,12 +4,25 @@
 /// Products with m * n * k below this run unsplit on the calling thread.
 let gemmSplitThreshold = 1 << 20
 
-/// Row blocks of a split product are whole multiples of this many rows of C. The SIMD kernel gives
-/// the same bits for any split (see SIMDGemm); 8 rows is its tile height. OpenBLAS's Haswell sgemm
-/// walks the rows of a row-major C (its column-major N) in chunks of 12 and rounds the last, shorter
-/// chunk differently: cuts at multiples of 12 keep every chunk, so every element, the same. (With
-/// OpenBLAS, cuts between columns change the rounding of some elements, so columns are never cut.)
-var gemmSplitRows: Int { BLAS.productKernel == .simd ? SIMDGemm.mr : 12 }
+/// Row blocks of a split product are whole multiples of this many rows of C, or nil: never split.
+/// The SIMD kernel gives the same bits for any split (see SIMDGemm); 8 rows is its tile height.
+/// OpenBLAS: see `openBLASSplitRows`.
+var gemmSplitRows: Int? { BLAS.productKernel == .simd ? SIMDGemm.mr : openBLASSplitRows(core: openBLASCore) }
+
+/// OpenBLAS's core, read once (it is fixed when the library loads).
+let openBLASCore = BLAS.coreName
+
+/// Row-block granularity with which OpenBLAS's sgemm on `core` gives the same bits as the unsplit
+/// call, or nil where no cut is known to. Measured with OpenBLAS 0.3.21 on every layout at the
+/// shapes of KernelTwinTests: Haswell and Zen walk the rows of a row-major C (their column-major N)
+/// in chunks of 12 and round the last, shorter chunk differently, so cuts at multiples of 12 keep
+/// every element the same; Sandybridge and Prescott gave the same bits for every cut tried (4 ... 96
+/// rows), 12 included. SkylakeX and Cooperlake (picked on AVX-512 CPUs) did not for any cut at some
+/// shapes (small products take a separate kernel chosen by size), so there a product is one call on
+/// one worker. Columns are never cut: with OpenBLAS that changes the rounding of some elements.
+func openBLASSplitRows(core: String) -> Int? {
+    ["Haswell", "Zen", "Sandybridge", "Prescott"].contains(core) ? 12 : nil
+}
 
 /// C = alpha op(A) op(B) + beta C (row-major, as `BLAS.multiply`), with the rows of C cut into contiguous
 /// blocks over the workers, each block one single-threaded product. The summed dimension k is never
@@ -21,7 +34,7 @@ func splitGemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float 
                a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
                beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, workers: Int = Parallel.width,
                bias: UnsafePointer<Float>? = nil) {
-    let step = gemmSplitRows
+    let step = gemmSplitRows ?? max(m, 1)
     let units = (m + step - 1) / step
     func block(_ r0: Int, _ r1: Int) {
         // Rows r0..<r1 of op(A): A stored (M, K) -> row offset; stored (K, M) -> column offset.

@@ -218,6 +218,15 @@ extension KernelTwinTests {
         }
     }
 
+    /// OpenBLAS products are cut only on cores whose row chunking is known (see openBLASSplitRows).
+    func testOpenBLASSplitOnlyOnMeasuredCores() {
+        XCTAssertEqual(openBLASSplitRows(core: "Haswell"), 12)
+        XCTAssertEqual(openBLASSplitRows(core: "Zen"), 12)
+        XCTAssertNil(openBLASSplitRows(core: "SkylakeX"))
+        XCTAssertNil(openBLASSplitRows(core: "Cooperlake"))
+        XCTAssertNil(openBLASSplitRows(core: "SomeFutureCore"))
+    }
+
     private func splitGemmIdenticalToUnsplit() {
         let shapes: [(m: Int, n: Int, k: Int)] = [(1024, 384, 128), (128, 384, 1024), (1024, 64, 128),
                                                  (333, 130, 77), (97, 301, 129), (40, 40, 700)]
