@@ -120,7 +120,8 @@ public struct PaperFigures {
                     series.append(band(prefix + name, x: c.steps, c.mean.map { 100 * $0 }, c.min.map { 100 * $0 },
                                        c.max.map { 100 * $0 }, dashed: s.isBaseline, points: true))
                 }
-                if let c = s.curve("cot", "accuracy_base") {
+                // A no-thought model's "thoughts off" curve is its own curve again; drawn once.
+                if !s.isBaseline, let c = s.curve("cot", "accuracy_base") {
                     series.append(band(prefix + "\(s.label): thoughts off", x: c.steps, c.mean.map { 100 * $0 },
                                        c.min.map { 100 * $0 }, c.max.map { 100 * $0 }, dashed: true, points: true))
                 }
@@ -128,7 +129,7 @@ public struct PaperFigures {
         }
         guard !series.isEmpty else { return nil }
         let items = ClaimChecker.cotItems(experiments.flatMap { results.settings(of: $0) })
-        let panel = Panel(title: "Figure 5: chain-of-thought majority vote, GSM-style, \(items) (mean, band = min..max over seeds)",
+        let panel = Panel(title: "Figure 5: CoT maj@k, GSM-style, \(items) (mean; band: min..max over seeds)",
                           xLabel: "k (sampled chains of thought voting)", yLabel: "maj@k accuracy (%)", series: series)
         return PlannedFigure(name: "figure5-cot-majority", figure: LineFigure(panel, size: PixelSize(width: 900, height: 640)),
                              caption: "Chain-of-thought maj@k accuracy for k = 1..8 with and without Quiet-STaR.")

@@ -145,7 +145,7 @@ enum Fixtures {
             runs.append(RunSpec(experiment: "cot", overrides: [("method", "quietSTaR")], method: "quietSTaR", seed: seed,
                                 cot: (acc, acc.map { $0 - 0.06 })))
             runs.append(RunSpec(experiment: "cot", overrides: [("method", "noThought")], method: "noThought", seed: seed,
-                                cot: (acc.map { $0 - 0.07 }, nil)))
+                                cot: (acc.map { $0 - 0.07 }, acc.map { $0 - 0.07 })))   // as a real no-thought run logs it
         }
         runs.append(RunSpec(experiment: "controls", overrides: [("method", "quietSTaR")], method: "quietSTaR", seed: 3, status: "running"))
         return runs

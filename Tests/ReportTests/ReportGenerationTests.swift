@@ -68,6 +68,14 @@ final class ReportGenerationTests: XCTestCase {
         let six = try XCTUnwrap(outcome.checks.first { $0.number == "6" })
         XCTAssertTrue(six.ours.hasSuffix("; items: held-out chains of 4 operations"), six.ours)
         XCTAssertEqual(six.verdict, .holds)
+        // Figure 5 names the items in its title and draws the no-thought model's curve once (its
+        // "thoughts off" curve would be the same curve).
+        let gp = try String(contentsOf: dir.appendingPathComponent("paper-figures/figure5-cot-majority.gp"),
+                            encoding: .utf8)
+        XCTAssertTrue(gp.contains("held-out chains of 4 operations"), gp)
+        XCTAssertTrue(gp.contains("title \"Baseline model\""), gp)
+        XCTAssertFalse(gp.contains("Baseline: thoughts off"), gp)
+        XCTAssertTrue(gp.contains(": thoughts off\""), gp)
 
         var mixed = cot(chains)
         mixed[0].config = #"{"eval": {"cot": {"items": 100, "steps": null}}}"#
