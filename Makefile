@@ -30,7 +30,7 @@ bench: deps
 # Every experiment (resuming what is done), every figure, the report. Release build for speed.
 # Base-model checks (direct / worked / oracle, results/<e>/base-checks.md) for BASE_CHECKS.
 EXPERIMENTS ?= thought-length controls corpus ablations cot csqa
-BASE_CHECKS ?= thought-length csqa
+BASE_CHECKS ?= thought-length cot csqa
 reproduce: deps
 	@start=$$(date +%s); \
 	$(SWIFT) build -c release --product sweep; \

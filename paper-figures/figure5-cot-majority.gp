@@ -18,8 +18,8 @@ do for [format in "png svg"] {
   set grid back lt 1 lc rgb "#E8E8E8" lw 1
   set border 3 lc rgb "#404040"
   set tics nomirror out
-  # panel 1: Figure 5: chain-of-thought majority vote, GSM-style (mean, band = min..max over seeds)
-  set title "Figure 5: chain-of-thought majority vote, GSM-style (mean, band = min..max over seeds)" noenhanced
+  # panel 1: Figure 5: CoT maj@k, GSM-style, held-out chains of 4 operations (mean; band: min..max over seeds)
+  set title "Figure 5: CoT maj@k, GSM-style, held-out chains of 4 operations (mean; band: min..max over seeds)" noenhanced
   set xlabel "k (sampled chains of thought voting)" noenhanced
   set ylabel "maj@k accuracy (%)" noenhanced
   set key below center horizontal Left reverse noopaque noautotitle samplen 2 height 0.6
@@ -32,11 +32,9 @@ do for [format in "png svg"] {
   plot "figure5-cot-majority.dat" index 0 using 1:3:4 with filledcurves lc rgb "#0072B2" notitle, \
     "figure5-cot-majority.dat" index 1 using 1:3:4 with filledcurves lc rgb "#D55E00" notitle, \
     "figure5-cot-majority.dat" index 2 using 1:3:4 with filledcurves lc rgb "#009E73" notitle, \
-    "figure5-cot-majority.dat" index 3 using 1:3:4 with filledcurves lc rgb "#CC79A7" notitle, \
     "figure5-cot-majority.dat" index 0 using 1:2 with linespoints pt 7 ps 0.7 lw 2 lc rgb "#0072B2" dt 2 title "Baseline model" noenhanced, \
-    "figure5-cot-majority.dat" index 1 using 1:2 with linespoints pt 7 ps 0.7 lw 2 lc rgb "#D55E00" dt 2 title "Baseline: thoughts off" noenhanced, \
-    "figure5-cot-majority.dat" index 2 using 1:2 with linespoints pt 7 ps 0.7 lw 2 lc rgb "#009E73" dt 1 title "11 thought tokens (paper: 13), 4 ahead" noenhanced, \
-    "figure5-cot-majority.dat" index 3 using 1:2 with linespoints pt 7 ps 0.7 lw 2 lc rgb "#CC79A7" dt 2 title "11 thought tokens (paper: 13), 4 ahead: thoughts off" noenhanced
+    "figure5-cot-majority.dat" index 1 using 1:2 with linespoints pt 7 ps 0.7 lw 2 lc rgb "#D55E00" dt 1 title "11 thought tokens (paper: 13), 4 ahead" noenhanced, \
+    "figure5-cot-majority.dat" index 2 using 1:2 with linespoints pt 7 ps 0.7 lw 2 lc rgb "#009E73" dt 2 title "11 thought tokens (paper: 13), 4 ahead: thoughts off" noenhanced
   unset multiplot
   unset output
 }
