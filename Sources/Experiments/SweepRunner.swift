@@ -23,6 +23,8 @@ public struct SweepRunner {
         public var threadsPerJob: Int = 1
         /// This executable, for worker processes (`jobs > 1`).
         public var executable: String? = nil
+        /// Processes sharing the runs (a worker of a `jobs` N sweep: N), for the sweep ETA.
+        public var sharedBy: Int = 1
         public init() {}
     }
 
@@ -91,14 +93,23 @@ public struct SweepRunner {
             let status = try r.execute(progress: progress)
             seconds.append(Date().timeIntervalSince(t0))
             executed.append(spec.id)
-            done += 1
-            let remaining = todo.count - done
-            let eta = seconds.reduce(0, +) / Double(seconds.count) * Double(remaining)
-            progress.sweep(done: done, total: todo.count, eta: remaining > 0 ? eta : nil)
-            progress.line("\(spec.id): \(status) in \(SweepProgress.time(seconds.last!)) [\(done)/\(todo.count) runs\(remaining > 0 ? ", sweep ETA \(SweepProgress.time(eta))" : "")]")
+            // Re-read: other processes of the sweep finish runs too.
+            done = todo.filter { run($0).status.isFinished }.count
+            let eta = Self.sweepETA(remaining: todo.count - done, secondsPerRun: seconds.reduce(0, +) / Double(seconds.count),
+                                    processes: options.sharedBy)
+            progress.sweep(done: done, total: todo.count, eta: eta)
+            progress.line("\(spec.id): \(status) in \(SweepProgress.time(seconds.last!)) [\(done)/\(todo.count) runs\(eta.map { ", sweep ETA \(SweepProgress.time($0))" } ?? "")]")
             unlink(r.lockPath)  // safe: whoever locks this path next re-reads the status first
         }
         return summarize(executed: executed, busy: busy)
+    }
+
+    /// Time left for `remaining` runs of about `secondsPerRun` each, taken in waves of `processes`
+    /// at once; nil when nothing remains.
+    static func sweepETA(remaining: Int, secondsPerRun: Double, processes: Int) -> Double? {
+        guard remaining > 0 else { return nil }
+        let p = max(1, processes)
+        return secondsPerRun * Double((remaining + p - 1) / p)
     }
 
     func summarize(executed: [String], busy: [String]) -> Summary {
@@ -118,7 +129,8 @@ public struct SweepRunner {
         for _ in 0..<options.jobs {
             let p = Process()
             p.executableURL = URL(fileURLWithPath: executable)
-            var args = ["worker", plan.file, "--results", options.results, "--threads", String(threads)]
+            var args = ["worker", plan.file, "--results", options.results, "--threads", String(threads),
+                        "--shared-by", String(options.jobs)]
             if let s = options.shard { args += ["--shard", s.description] }
             p.arguments = args
             try p.run()

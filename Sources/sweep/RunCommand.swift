@@ -58,10 +58,12 @@ struct WorkerCommand: ParsableCommand {
     @Option var results: String = "results"
     @Option var shard: String?
     @Option var threads: Int = 1
+    @Option(help: "Processes sharing the runs (for the sweep ETA).") var sharedBy: Int = 1
 
     func run() throws {
         var options = SweepRunner.Options()
         options.results = results
+        options.sharedBy = sharedBy
         options.shard = try shard.map(Shard.init(parsing:))
         options.threadsPerJob = threads
         let runner = SweepRunner(plan: try SweepPlan.load(file: experiment), options: options)

@@ -150,6 +150,46 @@ final class EndToEndTests: XCTestCase {
         held.unlock()
     }
 
+    /// The counts after each run include runs another process finished meanwhile (with --jobs N each
+    /// worker shares the runs with the others), and the ETA is for waves of N runs at once.
+    func testProgressCountsRunsFinishedByOtherProcesses() throws {
+        let text = Self.sweepText(name: "shared", sweep: #"{"quietstar.thoughtLength": [2, 3]}"#)
+        let elsewhere = try runner(text)
+        XCTAssertEqual(try elsewhere.execute(progress: quiet()).complete.count, 2)
+        let other = results
+        results = NSTemporaryDirectory() + "qs-exp-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: other) }
+        try FileManager.default.createDirectory(atPath: results, withIntermediateDirectories: true)
+        let r = try runner(text)
+        // Run 0 is held by "another process", which finishes it while this one trains run 1.
+        let held = r.run(r.runs[0])
+        try FileManager.default.createDirectory(atPath: held.directory, withIntermediateDirectories: true)
+        let lock = try XCTUnwrap(try FileLock.tryLock(held.lockPath))
+        var lines: [String] = []
+        let progress = SweepProgress(live: false) { line in
+            lines.append(line)
+            if line.contains("\(r.runs[1].id): starting") {
+                let done = elsewhere.run(elsewhere.runs[0])
+                for (from, to) in [(done.logPath, held.logPath), (done.configPath, held.configPath),
+                                   (done.checkpointPath, held.checkpointPath)] {
+                    try? FileManager.default.copyItem(atPath: from, toPath: to)
+                }
+            }
+        }
+        let summary = try r.execute(progress: progress)
+        lock.unlock()
+        XCTAssertEqual(summary.executed, [r.runs[1].id])
+        XCTAssertEqual(summary.complete.count, 2)
+        let finished = try XCTUnwrap(lines.first { $0.hasPrefix("\(r.runs[1].id): complete in") })
+        XCTAssertTrue(finished.hasSuffix("[2/2 runs]\n"), finished)
+
+        XCTAssertNil(SweepRunner.sweepETA(remaining: 0, secondsPerRun: 60, processes: 2))
+        XCTAssertEqual(SweepRunner.sweepETA(remaining: 4, secondsPerRun: 60, processes: 1), 240)
+        XCTAssertEqual(SweepRunner.sweepETA(remaining: 4, secondsPerRun: 60, processes: 2), 120)
+        XCTAssertEqual(SweepRunner.sweepETA(remaining: 3, secondsPerRun: 60, processes: 2), 120)
+        XCTAssertEqual(SweepRunner.sweepETA(remaining: 1, secondsPerRun: 60, processes: 0), 60)
+    }
+
     /// A diverging run is marked failed with its step, and the sweep carries on.
     func testDivergingRunIsMarkedFailedAndSweepContinues() throws {
         let r = try runner(Self.sweepText(name: "nan", sweep: #"{"train.lr": [1e30, 3e-4]}"#))
