@@ -44,7 +44,7 @@ final class ReportGenerationTests: XCTestCase {
         XCTAssertEqual(verdict(outcome, "7a"), .inconclusive)   // no ablations experiment
 
         let report = try String(contentsOfFile: outcome.reportPath, encoding: .utf8)
-        XCTAssertTrue(report.contains("Experiments without complete runs: `corpus`, `ablations`, `regression`."), report)
+        XCTAssertTrue(report.contains("Experiments without complete runs: `corpus`, `ablations`, `csqa`."), report)
         XCTAssertTrue(report.contains("Not counted (status `running`)"))
         XCTAssertTrue(report.contains("| 8 thought tokens (paper: 10), 4 ahead | `thoughtLength=8_method=quietSTaR` | 1, 2, 3 | 16.0% (15.6-16.4, std 0.4)"), report)
         XCTAssertTrue(report.contains("| thought-length | 12 | 0h 12m 00s (720 s) |"), report)
@@ -208,7 +208,7 @@ final class ReportGenerationTests: XCTestCase {
         XCTAssertEqual(outcome.missingFigures.count, 8)
         XCTAssertTrue(outcome.checks.allSatisfy { $0.verdict == .inconclusive })
         let report = try String(contentsOfFile: outcome.reportPath, encoding: .utf8)
-        XCTAssertTrue(report.contains("Experiments without complete runs: `thought-length`, `corpus`, `controls`, `ablations`, `cot`, `regression`."))
+        XCTAssertTrue(report.contains("Experiments without complete runs: `thought-length`, `corpus`, `controls`, `ablations`, `cot`, `csqa`."))
         XCTAssertTrue(report.contains("Claim 1 (GSM-style) has no data"))
     }
 
