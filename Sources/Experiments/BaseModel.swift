@@ -26,9 +26,17 @@ public enum BaseModel {
     /// Loads the cached base model for `run` (training and caching it first if needed) into a
     /// GPT of `experiment.runContext` positions.
     public static func obtain(for run: RunSpec, cache: String, log: (String) -> Void) throws -> GPT {
+        var wasCached = false
+        return try obtain(for: run, cache: cache, log: log, wasCached: &wasCached)
+    }
+
+    /// As above; `wasCached` tells whether the base model was already in the cache when asked for
+    /// (false: this process pretrained it, or waited while another one did).
+    public static func obtain(for run: RunSpec, cache: String, log: (String) -> Void, wasCached: inout Bool) throws -> GPT {
         let e = run.experiment
         let dir = "\(cache)/base-\(run.baseKey)"
         let ckpt = "\(dir)/model.ckpt"
+        wasCached = FileManager.default.fileExists(atPath: ckpt)
         try FileManager.default.createDirectory(atPath: cache, withIntermediateDirectories: true)
         let lock = try FileLock.wait("\(cache)/base-\(run.baseKey).lock")
         defer { lock.unlock() }

@@ -38,6 +38,14 @@ public struct Run {
     /// stays incomplete and is restarted next time).
     @discardableResult
     public func execute(progress: SweepProgress) throws -> RunStatus {
+        var baseSeconds: Double?
+        return try execute(progress: progress, baseSeconds: &baseSeconds)
+    }
+
+    /// As above; `baseSeconds` is set to the seconds it took to get the base model when it was not
+    /// in the cache yet (pretraining it, or waiting while another process did), and nil when it was.
+    @discardableResult
+    public func execute(progress: SweepProgress, baseSeconds: inout Double?) throws -> RunStatus {
         let e = spec.experiment
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         try writeAtomically(spec.resolved.pretty() + "\n", to: configPath)
@@ -45,7 +53,10 @@ public struct Run {
 
         let gpt: GPT
         do {
-            gpt = try BaseModel.obtain(for: spec, cache: cache, log: progress.line)
+            let t0 = Date()
+            var wasCached = true
+            gpt = try BaseModel.obtain(for: spec, cache: cache, log: progress.line, wasCached: &wasCached)
+            baseSeconds = wasCached ? nil : Date().timeIntervalSince(t0)
         } catch let d as BaseModel.Diverged {
             record.attributes["status"] = .string("failed: \(d.description), before step 0")
             try record.write(to: logPath)

@@ -90,15 +90,19 @@ public struct SweepRunner {
             if r.status.isFinished { continue }  // finished by another process meanwhile
             progress.line("\(spec.id): starting (run \(spec.index + 1) of \(plan.runs.count))")
             let t0 = Date()
-            let status = try r.execute(progress: progress)
-            seconds.append(Date().timeIntervalSince(t0))
+            var baseSeconds: Double?
+            let status = try r.execute(progress: progress, baseSeconds: &baseSeconds)
+            let wall = Date().timeIntervalSince(t0)
+            // The ETA is taken from the runs' own time: a base model is pretrained once, for many runs.
+            seconds.append(wall - (baseSeconds ?? 0))
             executed.append(spec.id)
             // Re-read: other processes of the sweep finish runs too.
             done = todo.filter { run($0).status.isFinished }.count
             let eta = Self.sweepETA(remaining: todo.count - done, secondsPerRun: seconds.reduce(0, +) / Double(seconds.count),
                                     processes: options.sharedBy)
             progress.sweep(done: done, total: todo.count, eta: eta)
-            progress.line("\(spec.id): \(status) in \(SweepProgress.time(seconds.last!)) [\(done)/\(todo.count) runs\(eta.map { ", sweep ETA \(SweepProgress.time($0))" } ?? "")]")
+            let base = baseSeconds.map { " (base model \(SweepProgress.time($0)) of it)" } ?? ""
+            progress.line("\(spec.id): \(status) in \(SweepProgress.time(wall))\(base) [\(done)/\(todo.count) runs\(eta.map { ", sweep ETA \(SweepProgress.time($0))" } ?? "")]")
             unlink(r.lockPath)  // safe: whoever locks this path next re-reads the status first
         }
         return summarize(executed: executed, busy: busy)

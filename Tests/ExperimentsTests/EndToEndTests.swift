@@ -190,6 +190,21 @@ final class EndToEndTests: XCTestCase {
         XCTAssertEqual(SweepRunner.sweepETA(remaining: 1, secondsPerRun: 60, processes: 0), 60)
     }
 
+    /// The run that pretrains the shared base model says how long the base model took, and only that
+    /// run: the sweep ETA is taken from the runs' own time, without the one-off pretraining.
+    func testProgressSaysWhichRunPretrainedTheBaseModel() throws {
+        let r = try runner(Self.sweepText(name: "basetime", sweep: #"{"quietstar.thoughtLength": [2, 3]}"#))
+        XCTAssertEqual(Set(r.runs.map(\.baseKey)).count, 1)
+        var lines: [String] = []
+        XCTAssertEqual(try r.execute(progress: SweepProgress(live: false) { lines.append($0) }).executed.count, 2)
+        let finished = lines.filter { $0.contains(": complete in ") }
+        XCTAssertEqual(finished.count, 2, "\(lines)")
+        XCTAssertTrue(finished[0].hasPrefix("\(r.runs[0].id): complete in "), finished[0])
+        XCTAssertTrue(finished[0].contains(" (base model ") && finished[0].contains(" of it) [1/2 runs, sweep ETA "), finished[0])
+        XCTAssertFalse(finished[1].contains("base model"), finished[1])
+        XCTAssertTrue(finished[1].hasSuffix("[2/2 runs]\n"), finished[1])
+    }
+
     /// A diverging run is marked failed with its step, and the sweep carries on.
     func testDivergingRunIsMarkedFailedAndSweepContinues() throws {
         let r = try runner(Self.sweepText(name: "nan", sweep: #"{"train.lr": [1e30, 3e-4]}"#))
