@@ -26,17 +26,9 @@ public enum BaseModel {
     /// Loads the cached base model for `run` (training and caching it first if needed) into a
     /// GPT of `experiment.runContext` positions.
     public static func obtain(for run: RunSpec, cache: String, log: (String) -> Void) throws -> GPT {
-        var wasCached = false
-        return try obtain(for: run, cache: cache, log: log, wasCached: &wasCached)
-    }
-
-    /// As above; `wasCached` tells whether the base model was already in the cache when asked for
-    /// (false: this process pretrained it, or waited while another one did).
-    public static func obtain(for run: RunSpec, cache: String, log: (String) -> Void, wasCached: inout Bool) throws -> GPT {
         let e = run.experiment
         let dir = "\(cache)/base-\(run.baseKey)"
-        let ckpt = "\(dir)/model.ckpt"
-        wasCached = FileManager.default.fileExists(atPath: ckpt)
+        let ckpt = checkpointPath(for: run, cache: cache)
         try FileManager.default.createDirectory(atPath: cache, withIntermediateDirectories: true)
         let lock = try FileLock.wait("\(cache)/base-\(run.baseKey).lock")
         defer { lock.unlock() }
@@ -50,6 +42,11 @@ public enum BaseModel {
             try pretrain(e, directory: dir, log: log)
         }
         return try load(ckpt, experiment: e)
+    }
+
+    /// Where the finished base model of `run` is (or will be) cached; it exists once pretraining is done.
+    public static func checkpointPath(for run: RunSpec, cache: String) -> String {
+        "\(cache)/base-\(run.baseKey)/model.ckpt"
     }
 
     /// The base GPT's configuration.

@@ -54,8 +54,8 @@ public struct Run {
         let gpt: GPT
         do {
             let t0 = Date()
-            var wasCached = true
-            gpt = try BaseModel.obtain(for: spec, cache: cache, log: progress.line, wasCached: &wasCached)
+            let wasCached = FileManager.default.fileExists(atPath: BaseModel.checkpointPath(for: spec, cache: cache))
+            gpt = try BaseModel.obtain(for: spec, cache: cache, log: progress.line)
             baseSeconds = wasCached ? nil : Date().timeIntervalSince(t0)
         } catch let d as BaseModel.Diverged {
             record.attributes["status"] = .string("failed: \(d.description), before step 0")

@@ -78,7 +78,9 @@ public struct SweepRunner {
     public func work(progress: SweepProgress) throws -> Summary {
         let todo = runs
         var executed: [String] = [], busy: [String] = []
-        var done = todo.filter { run($0).status.isFinished }.count
+        // Re-read after each run: other processes of the sweep finish runs too.
+        func finished() -> Int { todo.filter { run($0).status.isFinished }.count }
+        var done = finished()
         var seconds: [Double] = []
         progress.sweep(done: done, total: todo.count, eta: nil)
         for spec in todo {
@@ -96,8 +98,7 @@ public struct SweepRunner {
             // The ETA is taken from the runs' own time: a base model is pretrained once, for many runs.
             seconds.append(wall - (baseSeconds ?? 0))
             executed.append(spec.id)
-            // Re-read: other processes of the sweep finish runs too.
-            done = todo.filter { run($0).status.isFinished }.count
+            done = finished()
             let eta = Self.sweepETA(remaining: todo.count - done, secondsPerRun: seconds.reduce(0, +) / Double(seconds.count),
                                     processes: options.sharedBy)
             progress.sweep(done: done, total: todo.count, eta: eta)
