@@ -207,11 +207,18 @@ public struct ClaimChecker {
         })
     }
 
-    /// What the chain-of-thought items of these settings' runs are (`eval.cot.steps`).
+    /// What the chain-of-thought items of these settings' runs are (`eval.cot.steps`, and
+    /// `data.gsm.shuffleSentences` of their world).
     static func cotItems(_ settings: [Setting]) -> String {
-        let steps = Set(settings.flatMap(\.runs).filter { !$0.cot.isEmpty }.map(\.cotSteps))
+        let runs = settings.flatMap(\.runs).filter { !$0.cot.isEmpty }
+        let steps = Set(runs.map(\.cotSteps))
         guard steps.count == 1, let only = steps.first else { return "mixed chain lengths across runs" }
-        return only.map { "held-out chains of \($0) operations" } ?? "the GSM evaluation sets"
+        let items = only.map { "held-out chains of \($0) operations" } ?? "the GSM evaluation sets"
+        switch Set(runs.map(\.shuffledSentences)) {
+        case [true]: return items + ", sentences in random order"
+        case [false]: return items
+        default: return items + ", sentence order mixed across runs"
+        }
     }
 
     private func cot() -> ClaimCheck {

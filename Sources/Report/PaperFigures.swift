@@ -129,7 +129,7 @@ public struct PaperFigures {
         }
         guard !series.isEmpty else { return nil }
         let items = ClaimChecker.cotItems(experiments.flatMap { results.settings(of: $0) })
-        let panel = Panel(title: "Figure 5: CoT maj@k, GSM-style, \(items) (mean; band: min..max over seeds)",
+        let panel = Panel(title: "Figure 5: CoT maj@k, GSM-style (mean; band: min..max over seeds)\nitems: \(items)",
                           xLabel: "k (sampled chains of thought voting)", yLabel: "maj@k accuracy (%)", series: series)
         return PlannedFigure(name: "figure5-cot-majority", figure: LineFigure(panel, size: PixelSize(width: 900, height: 640)),
                              caption: "Chain-of-thought maj@k accuracy for k = 1..8 with and without Quiet-STaR.")

@@ -35,6 +35,8 @@ public struct RunData: Sendable {
     /// `eval.cot.steps` of the `config` attribute: the chain length of the chain-of-thought items,
     /// nil when they come from the GSM evaluation sets (or the config does not say).
     public var cotSteps: Int?
+    /// `data.gsm.shuffleSentences` of the `config` attribute (false when the config does not say).
+    public var shuffledSentences: Bool
 
     /// The run id without its `seed=...` part (`run` when nothing else is left).
     public var settingID: String {
@@ -94,6 +96,7 @@ public struct RunData: Sendable {
         }
         pretrainedOnKnowledgeBase = log.attributes["config"]?.stringValue.flatMap(RunData.knowledgeBaseInBase)
         cotSteps = log.attributes["config"]?.stringValue.flatMap(RunData.cotSteps)
+        shuffledSentences = log.attributes["config"]?.stringValue.map(RunData.shuffledSentences) ?? false
         train = numeric("train")
         eval = numeric("eval")
         tokens = numeric("tokens")
@@ -126,6 +129,13 @@ public struct RunData: Sendable {
         guard let root = try? JSONSerialization.jsonObject(with: Data(config.utf8)) as? [String: Any],
               let eval = root["eval"] as? [String: Any], let cot = eval["cot"] as? [String: Any] else { return nil }
         return (cot["steps"] as? NSNumber)?.intValue
+    }
+
+    /// From a resolved experiment (JSON text): `data.gsm.shuffleSentences`, false when absent.
+    static func shuffledSentences(_ config: String) -> Bool {
+        guard let root = try? JSONSerialization.jsonObject(with: Data(config.utf8)) as? [String: Any],
+              let data = root["data"] as? [String: Any], let gsm = data["gsm"] as? [String: Any] else { return false }
+        return (gsm["shuffleSentences"] as? Bool) ?? false
     }
 
     /// A numeric column as `Double`s; nil for strings.

@@ -83,6 +83,20 @@ final class ReportGenerationTests: XCTestCase {
         defer { Fixtures.cleanUp(dir2) }
         let six2 = try XCTUnwrap(outcome2.checks.first { $0.number == "6" })
         XCTAssertTrue(six2.ours.hasSuffix("; items: mixed chain lengths across runs"), six2.ours)
+        // A world with sentences in random order is named too.
+        let shuffled = cot(#"{"eval": {"cot": {"items": 100}}, "data": {"gsm": {"shuffleSentences": true}}}"#)
+        let (dir3, outcome3) = try generate(shuffled, "cot-items-shuffled")
+        defer { Fixtures.cleanUp(dir3) }
+        let six3 = try XCTUnwrap(outcome3.checks.first { $0.number == "6" })
+        XCTAssertTrue(six3.ours.hasSuffix("; items: the GSM evaluation sets, sentences in random order"), six3.ours)
+        var someShuffled = shuffled
+        someShuffled[0].config = #"{"eval": {"cot": {"items": 100}}}"#
+        let (dir4, outcome4) = try generate(someShuffled, "cot-items-some-shuffled")
+        defer { Fixtures.cleanUp(dir4) }
+        let six4 = try XCTUnwrap(outcome4.checks.first { $0.number == "6" })
+        XCTAssertTrue(six4.ours.hasSuffix("; items: the GSM evaluation sets, sentence order mixed across runs"), six4.ours)
+        XCTAssertTrue(RunData.shuffledSentences(#"{"data": {"gsm": {"shuffleSentences": true}}}"#))
+        XCTAssertFalse(RunData.shuffledSentences(#"{"data": {"gsm": {"modulus": 11}}}"#))
         XCTAssertEqual(RunData.cotSteps(#"{"eval": {"cot": {"steps": 5}}}"#), 5)
         XCTAssertNil(RunData.cotSteps(#"{"eval": {"cot": {"items": 5}}}"#))
         XCTAssertNil(RunData.cotSteps("not json"))

@@ -56,9 +56,10 @@ final class LeakageTests: XCTestCase {
         return found
     }
 
-    func check(hops: Int, packing: Packing, heldOutGroupFraction: Double = 0) throws {
+    func check(hops: Int, packing: Packing, heldOutGroupFraction: Double = 0, shuffleSentences: Bool = false) throws {
         var c = bothWorldsConfig(hops: hops, packing: packing)
         c.kb.heldOutGroupFraction = heldOutGroupFraction
+        c.gsm.shuffleSentences = shuffleSentences
         c.corpus.base.kbIsA = 0.1  // held-out entities in membership questions too
         c.eval.itemsPerSet = 500
         let v = try Vocabulary(config: c)
@@ -85,6 +86,8 @@ final class LeakageTests: XCTestCase {
     func testNoLeakUnpackedTwoHops() throws { try check(hops: 2, packing: .unpacked) }
     func testNoLeakPackedThreeHops() throws { try check(hops: 3, packing: .packed) }
     func testNoLeakWithHeldOutGroups() throws { try check(hops: 3, packing: .packed, heldOutGroupFraction: 0.25) }
+    /// The world of experiments/cot.json (GSM-style sentences in random order).
+    func testNoLeakShuffledSentences() throws { try check(hops: 3, packing: .unpacked, shuffleSentences: true) }
 
     /// The checker itself finds leaks when held-out items are put into training rows.
     func testCheckerDetectsPlantedLeaks() throws {
