@@ -94,9 +94,10 @@ public struct RunData: Sendable {
             }
             return out
         }
-        pretrainedOnKnowledgeBase = log.attributes["config"]?.stringValue.flatMap(RunData.knowledgeBaseInBase)
-        cotSteps = log.attributes["config"]?.stringValue.flatMap(RunData.cotSteps)
-        shuffledSentences = log.attributes["config"]?.stringValue.map(RunData.shuffledSentences) ?? false
+        let config = log.attributes["config"]?.stringValue
+        pretrainedOnKnowledgeBase = config.flatMap(RunData.knowledgeBaseInBase)
+        cotSteps = config.flatMap(RunData.cotSteps)
+        shuffledSentences = config.map(RunData.shuffledSentences) ?? false
         train = numeric("train")
         eval = numeric("eval")
         tokens = numeric("tokens")
@@ -115,27 +116,29 @@ public struct RunData: Sendable {
         }
     }
 
+    /// From a resolved experiment (JSON text): the value at `path` (object keys from the root), nil
+    /// when the text is not JSON or an object along the path is missing.
+    static func configValue(_ config: String, _ path: String...) -> Any? {
+        var node = try? JSONSerialization.jsonObject(with: Data(config.utf8))
+        for key in path { node = (node as? [String: Any])?[key] }
+        return node
+    }
+
     /// From a resolved experiment (JSON text): whether `data.corpus.base` gives any `kb*` kind a
     /// weight > 0; nil when the text has no such mixture.
     static func knowledgeBaseInBase(_ config: String) -> Bool? {
-        guard let root = try? JSONSerialization.jsonObject(with: Data(config.utf8)) as? [String: Any],
-              let data = root["data"] as? [String: Any], let corpus = data["corpus"] as? [String: Any],
-              let base = corpus["base"] as? [String: Any] else { return nil }
+        guard let base = configValue(config, "data", "corpus", "base") as? [String: Any] else { return nil }
         return base.contains { key, value in key.hasPrefix("kb") && ((value as? NSNumber)?.doubleValue ?? 0) > 0 }
     }
 
     /// From a resolved experiment (JSON text): `eval.cot.steps`, nil when absent or null.
     static func cotSteps(_ config: String) -> Int? {
-        guard let root = try? JSONSerialization.jsonObject(with: Data(config.utf8)) as? [String: Any],
-              let eval = root["eval"] as? [String: Any], let cot = eval["cot"] as? [String: Any] else { return nil }
-        return (cot["steps"] as? NSNumber)?.intValue
+        (configValue(config, "eval", "cot", "steps") as? NSNumber)?.intValue
     }
 
     /// From a resolved experiment (JSON text): `data.gsm.shuffleSentences`, false when absent.
     static func shuffledSentences(_ config: String) -> Bool {
-        guard let root = try? JSONSerialization.jsonObject(with: Data(config.utf8)) as? [String: Any],
-              let data = root["data"] as? [String: Any], let gsm = data["gsm"] as? [String: Any] else { return false }
-        return (gsm["shuffleSentences"] as? Bool) ?? false
+        (configValue(config, "data", "gsm", "shuffleSentences") as? Bool) ?? false
     }
 
     /// A numeric column as `Double`s; nil for strings.
