@@ -7,7 +7,7 @@ import SyntheticData
 enum ExperimentSchema {
     /// Keys that are optional (absent from the encoded defaults because their default is null).
     static let optionalLeaves: [String] = ["quietstar.mixingHeadWidth", "quietstar.endMarkerScale"]
-        + CorpusKind.allCases.map { "data.corpus.\($0.rawValue).kbIsA" } + ["data.kb.fineTuneEntityFraction", "data.kb.heldOutGroupFraction", "eval.cot.steps"]
+        + CorpusKind.allCases.map { "data.corpus.\($0.rawValue).kbIsA" } + ["data.kb.fineTuneEntityFraction", "data.kb.heldOutGroupFraction", "data.gsm.shuffleFraction", "eval.cot.steps"]
 
     /// Keys whose value comes from another field; setting them is an error pointing there.
     static let mirrored: [String: String] = [

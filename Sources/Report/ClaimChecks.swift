@@ -207,17 +207,19 @@ public struct ClaimChecker {
         })
     }
 
-    /// What the chain-of-thought items of these settings' runs are (`eval.cot.steps`, and
-    /// `data.gsm.shuffleSentences` of their world).
+    /// What the chain-of-thought items of these settings' runs are (`eval.cot.steps`, and the
+    /// fraction of problems with sentences in random order in their world).
     static func cotItems(_ settings: [Setting]) -> String {
         let runs = settings.flatMap(\.runs).filter { !$0.cot.isEmpty }
         let steps = Set(runs.map(\.cotSteps))
         guard steps.count == 1, let only = steps.first else { return "mixed chain lengths across runs" }
         let items = only.map { "held-out chains of \($0) operations" } ?? "the GSM evaluation sets"
-        switch Set(runs.map(\.shuffledSentences)) {
-        case [true]: return items + ", sentences in random order"
-        case [false]: return items
-        default: return items + ", sentence order mixed across runs"
+        let fractions = Set(runs.map(\.shuffledFraction))
+        guard fractions.count == 1, let f = fractions.first else { return items + ", sentence order mixed across runs" }
+        switch f {
+        case 1: return items + ", sentences in random order"
+        case 0: return items
+        default: return items + ", sentences in random order in \(Int((f * 100).rounded()))% of problems"
         }
     }
 

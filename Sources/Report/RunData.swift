@@ -35,8 +35,10 @@ public struct RunData: Sendable {
     /// `eval.cot.steps` of the `config` attribute: the chain length of the chain-of-thought items,
     /// nil when they come from the GSM evaluation sets (or the config does not say).
     public var cotSteps: Int?
-    /// `data.gsm.shuffleSentences` of the `config` attribute (false when the config does not say).
-    public var shuffledSentences: Bool
+    /// Fraction of GSM-style problems with sentences in random order in the run's world: 1 when
+    /// `data.gsm.shuffleSentences` of the `config` attribute is true, else `data.gsm.shuffleFraction`
+    /// (0 when the config says neither).
+    public var shuffledFraction: Double
 
     /// The run id without its `seed=...` part (`run` when nothing else is left).
     public var settingID: String {
@@ -97,7 +99,7 @@ public struct RunData: Sendable {
         let config = log.attributes["config"]?.stringValue
         pretrainedOnKnowledgeBase = config.flatMap(RunData.knowledgeBaseInBase)
         cotSteps = config.flatMap(RunData.cotSteps)
-        shuffledSentences = config.map(RunData.shuffledSentences) ?? false
+        shuffledFraction = config.map(RunData.shuffledFraction) ?? 0
         train = numeric("train")
         eval = numeric("eval")
         tokens = numeric("tokens")
@@ -136,9 +138,11 @@ public struct RunData: Sendable {
         (configValue(config, "eval", "cot", "steps") as? NSNumber)?.intValue
     }
 
-    /// From a resolved experiment (JSON text): `data.gsm.shuffleSentences`, false when absent.
-    static func shuffledSentences(_ config: String) -> Bool {
-        (configValue(config, "data", "gsm", "shuffleSentences") as? Bool) ?? false
+    /// From a resolved experiment (JSON text): 1 when `data.gsm.shuffleSentences` is true, else
+    /// `data.gsm.shuffleFraction`, 0 when both are absent.
+    static func shuffledFraction(_ config: String) -> Double {
+        if (configValue(config, "data", "gsm", "shuffleSentences") as? Bool) == true { return 1 }
+        return (configValue(config, "data", "gsm", "shuffleFraction") as? NSNumber)?.doubleValue ?? 0
     }
 
     /// A numeric column as `Double`s; nil for strings.

@@ -21,6 +21,10 @@ public struct GSMConfig: Codable, Equatable, Sendable {
     /// false: sentences in dependency order (distractors inserted after their referent);
     /// true: sentences in random order.
     public var shuffleSentences: Bool = false
+    /// Fraction of problems (each drawn independently) whose sentences are in random order, the
+    /// others in dependency order. Allowed 0 ... 1; must be 0 when `shuffleSentences` is true
+    /// (then every problem is). Left out of the encoded configuration while it is 0.
+    public var shuffleFraction: Double = 0
     /// Person names; needs at least maxSteps + 1 + maxDistractors of them.
     public var names: [String] = ["ann", "bob", "cid", "dan", "eve", "fay", "gus", "hal",
                                   "ivy", "jon", "kim", "lea", "max", "ned", "oli", "pam"]
@@ -35,7 +39,7 @@ public struct GSMConfig: Codable, Equatable, Sendable {
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case modulus, minSteps, maxSteps, minOperand, maxOperand, operations, minDistractors,
-             maxDistractors, shuffleSentences, names, objects, heldOutFraction
+             maxDistractors, shuffleSentences, shuffleFraction, names, objects, heldOutFraction
     }
 
     public init(from decoder: Decoder) throws {
@@ -51,10 +55,34 @@ public struct GSMConfig: Codable, Equatable, Sendable {
         minDistractors = try c.decodeIfPresent(Int.self, forKey: .minDistractors) ?? d.minDistractors
         maxDistractors = try c.decodeIfPresent(Int.self, forKey: .maxDistractors) ?? d.maxDistractors
         shuffleSentences = try c.decodeIfPresent(Bool.self, forKey: .shuffleSentences) ?? d.shuffleSentences
+        shuffleFraction = try c.decodeIfPresent(Double.self, forKey: .shuffleFraction) ?? d.shuffleFraction
         names = try c.decodeIfPresent([String].self, forKey: .names) ?? d.names
         objects = try c.decodeIfPresent([String].self, forKey: .objects) ?? d.objects
         heldOutFraction = try c.decodeIfPresent(Double.self, forKey: .heldOutFraction) ?? d.heldOutFraction
     }
+
+    /// Every field, except `shuffleFraction` when it is 0: worlds that do not use it keep the
+    /// resolved form (base-model cache keys, saved run configs) they had before it existed.
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(modulus, forKey: .modulus)
+        try c.encode(minSteps, forKey: .minSteps)
+        try c.encode(maxSteps, forKey: .maxSteps)
+        try c.encode(minOperand, forKey: .minOperand)
+        try c.encode(maxOperand, forKey: .maxOperand)
+        try c.encode(operations, forKey: .operations)
+        try c.encode(minDistractors, forKey: .minDistractors)
+        try c.encode(maxDistractors, forKey: .maxDistractors)
+        try c.encode(shuffleSentences, forKey: .shuffleSentences)
+        if shuffleFraction != 0 { try c.encode(shuffleFraction, forKey: .shuffleFraction) }
+        try c.encode(names, forKey: .names)
+        try c.encode(objects, forKey: .objects)
+        try c.encode(heldOutFraction, forKey: .heldOutFraction)
+    }
+
+    /// The fraction of problems whose sentences are in random order: 1 with `shuffleSentences`,
+    /// else `shuffleFraction`.
+    public var shuffledFraction: Double { shuffleSentences ? 1 : shuffleFraction }
 
     /// The k values, minSteps...maxSteps.
     public var stepRange: ClosedRange<Int> { minSteps...maxSteps }
@@ -87,6 +115,13 @@ public struct GSMConfig: Codable, Equatable, Sendable {
         if maxDistractors < minDistractors || maxDistractors > 4 {
             throw DataConfigError(field: "gsm.maxDistractors", value: "\(maxDistractors)",
                                   allowed: "\(minDistractors) ... 4 (minDistractors ... 4)")
+        }
+        if !(shuffleFraction >= 0 && shuffleFraction <= 1) {
+            throw DataConfigError(field: "gsm.shuffleFraction", value: "\(shuffleFraction)", allowed: "0 ... 1")
+        }
+        if shuffleSentences && shuffleFraction != 0 {
+            throw DataConfigError(field: "gsm.shuffleFraction", value: "\(shuffleFraction)",
+                                  allowed: "0 when gsm.shuffleSentences is true (every problem is shuffled then)")
         }
         try Check.pool("gsm.names", names, minCount: maxSteps + 1 + maxDistractors)
         try Check.pool("gsm.objects", objects, minCount: 1, mayBeEmpty: true)

@@ -43,6 +43,8 @@ final class LoadingTests: XCTestCase {
         assertError(#"{"sweep": {"quietstar.thoughtLength": [4, 99]}}"#,
                     contains: ["quietstar.thoughtLength", "thoughtLength=99", "0 ... 64"])
         assertError(#"{"base": {"data": {"gsm": {"modulus": 1}}}}"#, contains: ["data.gsm.modulus"])
+        assertError(#"{"base": {"data": {"gsm": {"shuffleFraction": 2}}}}"#, contains: ["data.gsm.shuffleFraction", "0 ... 1"])
+        XCTAssertNil(error(#"{"base": {"data": {"gsm": {"shuffleFraction": 0.5}}}}"#))
         assertError(#"{"base": {"quietstar": {"endMarkerScale": 0}}}"#, contains: ["quietstar.endMarkerScale", "> 0 or null"])
         assertError(#"{"base": {"quietstar": {"endMarkerScale": "ten"}}}"#, contains: ["quietstar.endMarkerScale", "a number or null"])
         assertError(#"{"base": {"data": {"eval": {"itemsPerSet": 10}}}}"#, contains: ["data.eval.itemsPerSet", "eval.itemsPerSet"])

@@ -95,8 +95,16 @@ final class ReportGenerationTests: XCTestCase {
         defer { Fixtures.cleanUp(dir4) }
         let six4 = try XCTUnwrap(outcome4.checks.first { $0.number == "6" })
         XCTAssertTrue(six4.ours.hasSuffix("; items: the GSM evaluation sets, sentence order mixed across runs"), six4.ours)
-        XCTAssertTrue(RunData.shuffledSentences(#"{"data": {"gsm": {"shuffleSentences": true}}}"#))
-        XCTAssertFalse(RunData.shuffledSentences(#"{"data": {"gsm": {"modulus": 11}}}"#))
+        // A world where only some problems are shuffled gives the fraction.
+        let half = cot(#"{"eval": {"cot": {"items": 100}}, "data": {"gsm": {"shuffleFraction": 0.5}}}"#)
+        let (dir5, outcome5) = try generate(half, "cot-items-half-shuffled")
+        defer { Fixtures.cleanUp(dir5) }
+        let six5 = try XCTUnwrap(outcome5.checks.first { $0.number == "6" })
+        XCTAssertTrue(six5.ours.hasSuffix("; items: the GSM evaluation sets, sentences in random order in 50% of problems"),
+                      six5.ours)
+        XCTAssertEqual(RunData.shuffledFraction(#"{"data": {"gsm": {"shuffleSentences": true}}}"#), 1)
+        XCTAssertEqual(RunData.shuffledFraction(#"{"data": {"gsm": {"shuffleSentences": false, "shuffleFraction": 0.25}}}"#), 0.25)
+        XCTAssertEqual(RunData.shuffledFraction(#"{"data": {"gsm": {"modulus": 11}}}"#), 0)
         XCTAssertEqual(RunData.cotSteps(#"{"eval": {"cot": {"steps": 5}}}"#), 5)
         XCTAssertNil(RunData.cotSteps(#"{"eval": {"cot": {"items": 5}}}"#))
         XCTAssertNil(RunData.cotSteps("not json"))

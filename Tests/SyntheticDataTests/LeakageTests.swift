@@ -56,10 +56,12 @@ final class LeakageTests: XCTestCase {
         return found
     }
 
-    func check(hops: Int, packing: Packing, heldOutGroupFraction: Double = 0, shuffleSentences: Bool = false) throws {
+    func check(hops: Int, packing: Packing, heldOutGroupFraction: Double = 0, shuffleSentences: Bool = false,
+               shuffleFraction: Double = 0) throws {
         var c = bothWorldsConfig(hops: hops, packing: packing)
         c.kb.heldOutGroupFraction = heldOutGroupFraction
         c.gsm.shuffleSentences = shuffleSentences
+        c.gsm.shuffleFraction = shuffleFraction
         c.corpus.base.kbIsA = 0.1  // held-out entities in membership questions too
         c.eval.itemsPerSet = 500
         let v = try Vocabulary(config: c)
@@ -88,6 +90,7 @@ final class LeakageTests: XCTestCase {
     func testNoLeakWithHeldOutGroups() throws { try check(hops: 3, packing: .packed, heldOutGroupFraction: 0.25) }
     /// The world of experiments/cot.json (GSM-style sentences in random order).
     func testNoLeakShuffledSentences() throws { try check(hops: 3, packing: .unpacked, shuffleSentences: true) }
+    func testNoLeakHalfShuffledSentences() throws { try check(hops: 3, packing: .unpacked, shuffleFraction: 0.5) }
 
     /// The checker itself finds leaks when held-out items are put into training rows.
     func testCheckerDetectsPlantedLeaks() throws {

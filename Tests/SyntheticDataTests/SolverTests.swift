@@ -35,6 +35,12 @@ final class SolverTests: XCTestCase {
         try checkGSM(c, count: 2000)
     }
 
+    func testGSMHalfShuffled() throws {
+        var c = DataConfig()
+        c.gsm.shuffleFraction = 0.5
+        try checkGSM(c, count: 1000)
+    }
+
     func testGSMWorkedSolutionListsEveryIntermediateValue() throws {
         let v = try Vocabulary(config: DataConfig())
         let gen = try GSMGenerator(config: DataConfig().gsm)
