@@ -80,10 +80,6 @@ public struct GSMConfig: Codable, Equatable, Sendable {
         try c.encode(heldOutFraction, forKey: .heldOutFraction)
     }
 
-    /// The fraction of problems whose sentences are in random order: 1 with `shuffleSentences`,
-    /// else `shuffleFraction`.
-    public var shuffledFraction: Double { shuffleSentences ? 1 : shuffleFraction }
-
     /// The k values, minSteps...maxSteps.
     public var stepRange: ClosedRange<Int> { minSteps...maxSteps }
 
