@@ -18,8 +18,8 @@ do for [format in "png svg"] {
   set grid back lt 1 lc rgb "#E8E8E8" lw 1
   set border 3 lc rgb "#404040"
   set tics nomirror out
-  # panel 1: Figure 5: CoT maj@k, GSM-style (mean; band: min..max over seeds) items: the GSM evaluation sets, sentences in random order
-  set title "Figure 5: CoT maj@k, GSM-style (mean; band: min..max over seeds)\nitems: the GSM evaluation sets, sentences in random order" noenhanced
+  # panel 1: Figure 5: CoT maj@k, GSM-style (mean; band: min..max over seeds) items: the GSM evaluation sets, sentences in random order in 50% of problems
+  set title "Figure 5: CoT maj@k, GSM-style (mean; band: min..max over seeds)\nitems: the GSM evaluation sets, sentences in random order in 50% of problems" noenhanced
   set xlabel "k (sampled chains of thought voting)" noenhanced
   set ylabel "maj@k accuracy (%)" noenhanced
   set key below center horizontal Left reverse noopaque noautotitle samplen 2 height 0.6
