@@ -179,10 +179,9 @@ public struct GSMGenerator: Sendable {
             }
             sentences.insert((d, sentence), at: rng.int(in: earliest...sentences.count))
         }
-        if config.shuffleSentences {
+        // No draw at fraction 0 (or with every problem shuffled): those worlds keep their streams.
+        if config.shuffleSentences || (config.shuffleFraction > 0 && rng.unit() < config.shuffleFraction) {
             rng.shuffle(&sentences)
-        } else if config.shuffleFraction > 0, rng.unit() < config.shuffleFraction {
-            rng.shuffle(&sentences)  // no draw at fraction 0: ordered worlds keep their streams
         }
         let tail = ["how", "many"] + (object.map { [$0] } ?? []) + ["does", chain[k], "have", "?"]
         return GSMProblem(skeleton: s, chainNames: chain, sentences: sentences.map(\.1),

@@ -77,31 +77,26 @@ final class ReportGenerationTests: XCTestCase {
         XCTAssertFalse(gp.contains("Baseline: thoughts off"), gp)
         XCTAssertTrue(gp.contains(": thoughts off\""), gp)
 
+        /// Claim 6's items as the report names them for these runs.
+        func items(_ runs: [Fixtures.RunSpec], _ name: String) throws -> String {
+            let (d, o) = try generate(runs, name)
+            defer { Fixtures.cleanUp(d) }
+            let six = try XCTUnwrap(o.checks.first { $0.number == "6" })
+            return six.ours.components(separatedBy: "; items: ").last ?? six.ours
+        }
         var mixed = cot(chains)
         mixed[0].config = #"{"eval": {"cot": {"items": 100, "steps": null}}}"#
-        let (dir2, outcome2) = try generate(mixed, "cot-items-mixed")
-        defer { Fixtures.cleanUp(dir2) }
-        let six2 = try XCTUnwrap(outcome2.checks.first { $0.number == "6" })
-        XCTAssertTrue(six2.ours.hasSuffix("; items: mixed chain lengths across runs"), six2.ours)
-        // A world with sentences in random order is named too.
+        XCTAssertEqual(try items(mixed, "cot-items-mixed"), "mixed chain lengths across runs")
+        // A world with sentences in random order is named too, and one where only some problems are.
         let shuffled = cot(#"{"eval": {"cot": {"items": 100}}, "data": {"gsm": {"shuffleSentences": true}}}"#)
-        let (dir3, outcome3) = try generate(shuffled, "cot-items-shuffled")
-        defer { Fixtures.cleanUp(dir3) }
-        let six3 = try XCTUnwrap(outcome3.checks.first { $0.number == "6" })
-        XCTAssertTrue(six3.ours.hasSuffix("; items: the GSM evaluation sets, sentences in random order"), six3.ours)
+        XCTAssertEqual(try items(shuffled, "cot-items-shuffled"), "the GSM evaluation sets, sentences in random order")
         var someShuffled = shuffled
         someShuffled[0].config = #"{"eval": {"cot": {"items": 100}}}"#
-        let (dir4, outcome4) = try generate(someShuffled, "cot-items-some-shuffled")
-        defer { Fixtures.cleanUp(dir4) }
-        let six4 = try XCTUnwrap(outcome4.checks.first { $0.number == "6" })
-        XCTAssertTrue(six4.ours.hasSuffix("; items: the GSM evaluation sets, sentence order mixed across runs"), six4.ours)
-        // A world where only some problems are shuffled gives the fraction.
+        XCTAssertEqual(try items(someShuffled, "cot-items-some-shuffled"),
+                       "the GSM evaluation sets, sentence order mixed across runs")
         let half = cot(#"{"eval": {"cot": {"items": 100}}, "data": {"gsm": {"shuffleFraction": 0.5}}}"#)
-        let (dir5, outcome5) = try generate(half, "cot-items-half-shuffled")
-        defer { Fixtures.cleanUp(dir5) }
-        let six5 = try XCTUnwrap(outcome5.checks.first { $0.number == "6" })
-        XCTAssertTrue(six5.ours.hasSuffix("; items: the GSM evaluation sets, sentences in random order in 50% of problems"),
-                      six5.ours)
+        XCTAssertEqual(try items(half, "cot-items-half-shuffled"),
+                       "the GSM evaluation sets, sentences in random order in 50% of problems")
         XCTAssertEqual(RunData.shuffledFraction(#"{"data": {"gsm": {"shuffleSentences": true}}}"#), 1)
         XCTAssertEqual(RunData.shuffledFraction(#"{"data": {"gsm": {"shuffleSentences": false, "shuffleFraction": 0.25}}}"#), 0.25)
         XCTAssertEqual(RunData.shuffledFraction(#"{"data": {"gsm": {"modulus": 11}}}"#), 0)

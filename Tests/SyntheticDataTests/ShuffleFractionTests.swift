@@ -39,6 +39,14 @@ final class ShuffleFractionTests: XCTestCase {
         c.gsm.shuffleFraction = 0.5
         XCTAssertFalse(String(decoding: try JSONEncoder().encode(GSMConfig()), as: UTF8.self).contains("shuffleFraction"))
         XCTAssertEqual(try JSONDecoder().decode(GSMConfig.self, from: try JSONEncoder().encode(c.gsm)), c.gsm)
+        // encode is written by hand: every field, each away from its default, comes back.
+        var all = GSMConfig()
+        all.modulus = 13; all.minSteps = 2; all.maxSteps = 4; all.minOperand = 2; all.maxOperand = 5
+        all.operations = ["+"]; all.minDistractors = 1; all.maxDistractors = 2; all.shuffleFraction = 0.3
+        all.names = Array(all.names.reversed()); all.objects = ["apples"]; all.heldOutFraction = 0.2
+        XCTAssertEqual(try JSONDecoder().decode(GSMConfig.self, from: try JSONEncoder().encode(all)), all)
+        var shuffled = GSMConfig(); shuffled.shuffleSentences = true
+        XCTAssertEqual(try JSONDecoder().decode(GSMConfig.self, from: try JSONEncoder().encode(shuffled)), shuffled)
         // The encoded default decodes to the default (the field's absence means 0).
         XCTAssertEqual(try JSONDecoder().decode(GSMConfig.self, from: try JSONEncoder().encode(GSMConfig())), GSMConfig())
     }
