@@ -80,7 +80,8 @@ extension BLAS {
     /// For benchmark output: the kernel in use, with OpenBLAS's own kernel name.
     public static var productKernelDescription: String {
         switch productKernel {
-        case .simd: return "simd (8x32 tiles of SIMD16<Float>)"
+        case .simd: return SIMDGemm.tiling == .wide ? "simd (8x32 tiles of SIMD16<Float>)"
+            : "simd (8x32 tiles in four passes of 4x16 SIMD8<Float>)"
         case .openblas: return "openblas (\(coreName))"
         }
     }

@@ -6,6 +6,10 @@
 /// speed; see README). OpenBLAS stays the reference twin in the tests and can be chosen with
 /// `QSTAR_GEMM=openblas`.
 ///
+/// On a CPU without AVX-512 a `SIMD16<Float>` is two 256-bit registers and the sixteen accumulators
+/// would need 32 of the 16 there are; there each tile is computed in four passes of 4 x 16 values
+/// (`Tiling.narrow`, chosen at start from /proc/cpuinfo), with the same bits.
+///
 /// Layout: op(A) is read in place, 8 rows at a time (a ragged last group of rows is copied into a
 /// zero-padded panel first); so is an untransposed B, 32 columns at a time. A transposed B, and the
 /// ragged last columns, are copied once per block of `kc` k-values into strips of 32 columns
@@ -147,6 +151,61 @@ enum SIMDGemm {
         UnsafeRawPointer(p).loadUnaligned(as: SIMD16<Float>.self)
     }
 
+    @inline(__always)
+    static func load8(_ p: UnsafePointer<Float>) -> SIMD8<Float> {
+        UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)
+    }
+
+    /// How a tile's accumulators are laid out in registers. Both give the same bits.
+    enum Tiling: String, Sendable, CaseIterable {
+        /// One pass over k with sixteen `SIMD16<Float>` accumulators: 16 registers with AVX-512.
+        case wide
+        /// Four passes over k, each 4 rows x 16 columns in eight `SIMD8<Float>` accumulators: fits
+        /// the sixteen 256-bit registers of AVX2, where the wide tile's 32 halves spill to memory
+        /// (about 2.5x slower on an AMD EPYC of family 25; README).
+        case narrow
+    }
+
+    /// `wide` on CPUs with AVX-512 (`avx512f` in /proc/cpuinfo), else `narrow`. Tests set it.
+    nonisolated(unsafe) static var tiling: Tiling = BLAS.cpuFlags().contains("avx512f") ? .wide : .narrow
+
+    /// Eight accumulators of a 4 x 16 quarter tile: row r's columns 0-7 at 2r, 8-15 at 2r + 1.
+    struct Quarter {
+        var v: (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>,
+                SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>)
+        @inline(__always) subscript(_ i: Int) -> SIMD8<Float> {
+            switch i {
+            case 0: return v.0
+            case 1: return v.1
+            case 2: return v.2
+            case 3: return v.3
+            case 4: return v.4
+            case 5: return v.5
+            case 6: return v.6
+            default: return v.7
+            }
+        }
+    }
+
+    /// Rows row0 ..< row0 + 4 of the panel times 16 columns of the strip at `bp`, over kb values of k:
+    /// acc = 0, then acc = fma(a_rk, b_kj, acc) for k ascending, as in the wide tile.
+    @inline(__always)
+    static func quarter<A: Panel>(_ kb: Int, _ ap: A, row0: Int, _ bp: UnsafePointer<Float>, _ bstep: Int) -> Quarter {
+        var s00 = SIMD8<Float>(), s01 = SIMD8<Float>(), s10 = SIMD8<Float>(), s11 = SIMD8<Float>()
+        var s20 = SIMD8<Float>(), s21 = SIMD8<Float>(), s30 = SIMD8<Float>(), s31 = SIMD8<Float>()
+        var aq = ap, bq = bp
+        for _ in 0..<kb {
+            let b0 = load8(bq), b1 = load8(bq + 8)
+            var x = SIMD8<Float>(repeating: aq.at(row0)); s00.addProduct(x, b0); s01.addProduct(x, b1)
+            x = SIMD8<Float>(repeating: aq.at(row0 + 1)); s10.addProduct(x, b0); s11.addProduct(x, b1)
+            x = SIMD8<Float>(repeating: aq.at(row0 + 2)); s20.addProduct(x, b0); s21.addProduct(x, b1)
+            x = SIMD8<Float>(repeating: aq.at(row0 + 3)); s30.addProduct(x, b0); s31.addProduct(x, b1)
+            aq.next()
+            bq += bstep
+        }
+        return Quarter(v: (s00, s01, s10, s11, s20, s21, s30, s31))
+    }
+
     /// C[r][j] for one element: alpha acc + beta old (old not read when beta == 0). Written for
     /// SIMD16 lanes and for single values with the same operations, so edge tiles round as full ones.
     @inline(__always)
@@ -174,6 +233,21 @@ enum SIMDGemm {
         var c20 = SIMD16<Float>(), c21 = SIMD16<Float>(), c30 = SIMD16<Float>(), c31 = SIMD16<Float>()
         var c40 = SIMD16<Float>(), c41 = SIMD16<Float>(), c50 = SIMD16<Float>(), c51 = SIMD16<Float>()
         var c60 = SIMD16<Float>(), c61 = SIMD16<Float>(), c70 = SIMD16<Float>(), c71 = SIMD16<Float>()
+        if tiling == .narrow {
+            // Four passes of 4 rows x 16 columns in SIMD8 halves (8 accumulators, each one 256-bit
+            // register): the same FMA chain per element as the loop below, so the same bits.
+            @inline(__always) func join(_ q: Quarter, _ r: Int) -> SIMD16<Float> {
+                SIMD16(lowHalf: q[2 * r], highHalf: q[2 * r + 1])
+            }
+            var q = quarter(kb, ap, row0: 0, bp, bstep)
+            c00 = join(q, 0); c10 = join(q, 1); c20 = join(q, 2); c30 = join(q, 3)
+            q = quarter(kb, ap, row0: 0, bp + 16, bstep)
+            c01 = join(q, 0); c11 = join(q, 1); c21 = join(q, 2); c31 = join(q, 3)
+            q = quarter(kb, ap, row0: 4, bp, bstep)
+            c40 = join(q, 0); c50 = join(q, 1); c60 = join(q, 2); c70 = join(q, 3)
+            q = quarter(kb, ap, row0: 4, bp + 16, bstep)
+            c41 = join(q, 0); c51 = join(q, 1); c61 = join(q, 2); c71 = join(q, 3)
+        } else {
         var aq = ap, bq = bp
         for _ in 0..<kb {
             let b0 = load(bq), b1 = load(bq + 16)
@@ -187,6 +261,7 @@ enum SIMDGemm {
             x = SIMD16<Float>(repeating: aq.at(7)); c70.addProduct(x, b0); c71.addProduct(x, b1)
             aq.next()
             bq += bstep
+        }
         }
         if rows == mr && cols == nr {
             @inline(__always) func store(_ r: Int, _ v0: SIMD16<Float>, _ v1: SIMD16<Float>) {

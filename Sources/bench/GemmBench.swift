@@ -7,7 +7,7 @@ import TensorCore
 func runGemmBench(_ args: [String]) {
     let o = IntOptions(args, defaults: ["reps": 5], command: "bench gemm")
     BLAS.setThreads(1)
-    print("openblas kernel: \(BLAS.coreName)")
+    print("openblas kernel: \(BLAS.coreName); suite kernel: \(BLAS.productKernelDescription)")
     // (name, transA, transB, m, n, k, lda, ldb, ldc)
     let shapes: [(String, Bool, Bool, Int, Int, Int)] = [
         ("qkv forward      x W", false, false, 1024, 384, 128),
