@@ -162,7 +162,7 @@ enum SIMDGemm {
         case wide
         /// Four passes over k, each 4 rows x 16 columns in eight `SIMD8<Float>` accumulators: fits
         /// the sixteen 256-bit registers of AVX2, where the wide tile's 32 halves spill to memory
-        /// (about 2.5x slower on an AMD EPYC of family 25; README).
+        /// (about half the speed on an AMD EPYC of family 25; README).
         case narrow
     }
 
