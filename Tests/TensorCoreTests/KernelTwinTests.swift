@@ -362,15 +362,19 @@ extension KernelTwinTests {
         Double(transposed ? x[j * ld + i] : x[i * ld + j])
     }
 
+    /// Ragged (m, n, k) around the 8 x 32 tile and the 256-deep k blocks, for the SIMD kernel's tests.
+    static let gemmShapes: [(Int, Int, Int)] = [(1, 1, 1), (7, 33, 5), (8, 32, 256), (9, 31, 257), (17, 65, 513),
+                                                (64, 1, 128), (40, 96, 32), (100, 70, 300)]
+    /// (transA, transB): every layout.
+    static let gemmLayouts: [(Bool, Bool)] = [(false, false), (false, true), (true, false), (true, true)]
+
     /// The SIMD kernel against a double-precision reference and against OpenBLAS (its twin): every
     /// layout, ragged shapes around the 8 x 32 tile and the 256-deep k blocks, row strides larger
     /// than the widths, alpha/beta combinations. Entries of C outside the product stay untouched.
     func testSIMDGemmMatchesReferenceAndOpenBLAS() {
         var rng = RNG(seed: 31)
-        let shapes: [(Int, Int, Int)] = [(1, 1, 1), (7, 33, 5), (8, 32, 256), (9, 31, 257), (17, 65, 513),
-                                         (64, 1, 128), (40, 96, 32), (100, 70, 300)]
-        for (m, n, k) in shapes {
-            for (ta, tb) in [(false, false), (false, true), (true, false), (true, true)] {
+        for (m, n, k) in Self.gemmShapes {
+            for (ta, tb) in Self.gemmLayouts {
                 for (alpha, beta): (Float, Float) in [(1, 0), (1, 1), (0.5, -2)] {
                     let lda = (ta ? m : k) + 3, ldb = (tb ? k : n) + 2, ldc = n + 5
                     let a = (0..<((ta ? k : m) * lda)).map { _ in rng.normal() }
@@ -512,10 +516,8 @@ extension KernelTwinTests {
     /// machine's own choice is checked against the reference and OpenBLAS by the tests above.
     func testSIMDGemmTilingsBitIdentical() {
         var rng = RNG(seed: 35)
-        let shapes: [(Int, Int, Int)] = [(1, 1, 1), (7, 33, 5), (8, 32, 256), (9, 31, 257), (17, 65, 513),
-                                         (64, 1, 128), (40, 96, 32), (100, 70, 300)]
-        for (m, n, k) in shapes {
-            for (ta, tb) in [(false, false), (false, true), (true, false), (true, true)] {
+        for (m, n, k) in Self.gemmShapes {
+            for (ta, tb) in Self.gemmLayouts {
                 for (alpha, beta, withBias): (Float, Float, Bool) in [(1, 0, false), (1, 1, false), (0.5, -2, false), (1, 0, true)] {
                     let lda = (ta ? m : k) + 3, ldb = (tb ? k : n) + 2, ldc = n + 5
                     let a = (0..<((ta ? k : m) * lda)).map { _ in rng.normal() }
