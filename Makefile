@@ -29,6 +29,7 @@ bench: deps
 
 # Every experiment (resuming what is done), every figure, the report. Release build for speed.
 # Base-model checks (direct / worked / oracle, results/<e>/base-checks.md) for BASE_CHECKS.
+# A saved table that lists exactly the experiment's current base models is kept (--keep-current).
 EXPERIMENTS ?= thought-length controls corpus ablations cot csqa
 BASE_CHECKS ?= thought-length cot csqa
 reproduce: deps
@@ -40,7 +41,7 @@ reproduce: deps
 	done; \
 	for e in $(BASE_CHECKS); do \
 	  echo "== base-model checks of experiments/$$e.json"; \
-	  $(SWIFT) run -c release sweep base-checks experiments/$$e.json --results results --save >/dev/null || exit 1; \
+	  $(SWIFT) run -c release sweep base-checks experiments/$$e.json --results results --save --keep-current >/dev/null || exit 1; \
 	done; \
 	$(SWIFT) run -c release sweep figures --results results --out paper-figures || exit 1; \
 	echo "make reproduce: done in $$(( ($$(date +%s) - start) / 60 )) min; figures in paper-figures/, report in results/REPORT.md"

@@ -98,3 +98,50 @@ public enum BaseChecks {
         }
     }
 }
+
+extension BaseChecks {
+    /// The table `sweep base-checks` prints and saves: these two lines, then one `tableRow` per set.
+    public static let tableHeader = [
+        "| base model | pretrain seed | set | items | direct soft | direct exact | worked exact | oracle soft | oracle exact |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+
+    public static func tableRow(baseKey: String, pretrainSeed: Int, _ r: SetResult) -> String {
+        func pct(_ x: Double) -> String { String(format: "%.1f%%", 100 * x) }
+        return "| \(baseKey) | \(pretrainSeed) | \(r.name) | \(r.items) | \(pct(r.directSoft)) | "
+            + "\(pct(r.directExact)) | \(pct(r.workedExact)) | \(pct(r.oracleSoft)) | \(pct(r.oracleExact)) |"
+    }
+
+    /// The rows of a saved table (`sweep base-checks --save`): base model key and items per set.
+    /// Lines that are not rows of that table (its header, the separator, anything else) are skipped.
+    public static func savedRows(_ text: String) -> [(baseKey: String, items: Int)] {
+        text.split(separator: "\n").compactMap { line in
+            let cells = line.split(separator: "|", omittingEmptySubsequences: false)
+                .map { $0.trimmingCharacters(in: .whitespaces) }
+            // "| key | seed | set | items | ... |" splits into an empty first cell, then the columns.
+            guard cells.count >= 6, cells[0].isEmpty, let items = Int(cells[4]), !cells[1].isEmpty else { return nil }
+            return (cells[1], items)
+        }
+    }
+
+    /// The items per set the checks of `plan`'s base models use: `items` if given, else each run's
+    /// eval.itemsPerSet, and its chain-of-thought count when those items are chains of their own
+    /// length (eval.cot.steps).
+    public static func itemCounts(_ plan: SweepPlan, items: Int? = nil) -> Set<Int> {
+        var counts: Set<Int> = []
+        for spec in plan.runs {
+            let e = spec.experiment
+            counts.insert(items ?? e.data.eval.itemsPerSet)
+            if e.eval.cot.items > 0, e.eval.cot.steps != nil { counts.insert(items ?? e.eval.cot.items) }
+        }
+        return counts
+    }
+
+    /// Whether a saved table is the one `sweep base-checks` would write now: it lists exactly the
+    /// base models `baseKeys` (each key hashes the world, the model and the pretraining, so a
+    /// changed base model has another key) and every row has one of the expected item counts.
+    public static func savedTableIsCurrent(_ text: String, baseKeys: Set<String>, items: Set<Int>) -> Bool {
+        let rows = savedRows(text)
+        return !rows.isEmpty && Set(rows.map(\.baseKey)) == baseKeys && rows.allSatisfy { items.contains($0.items) }
+    }
+}

@@ -20,18 +20,30 @@ struct BaseChecksCommand: ParsableCommand {
     var threads: Int = 1
     @Flag(help: "Also write the table to <results>/<experiment>/base-checks.md (atomically), where the report reads it.")
     var save = false
+    @Flag(help: "With --save: when <results>/<experiment>/base-checks.md already lists exactly this experiment's base models (same items per set), keep it and compute nothing (no pretraining).")
+    var keepCurrent = false
 
     func validate() throws {
         if let items, items < 1 { throw ValidationError("--items must be >= 1 (got \(items))") }
         if threads < 1 { throw ValidationError("--threads must be >= 1 (got \(threads))") }
+        if keepCurrent && !save { throw ValidationError("--keep-current needs --save") }
     }
 
     func run() throws {
         let plan = try SweepPlan.load(file: experiment)
         BLAS.setThreads(threads)
+        if keepCurrent {
+            let path = "\(results)/\(plan.name)/base-checks.md"
+            let keys = Set(plan.runs.map(\.baseKey))
+            if let text = try? String(contentsOfFile: path, encoding: .utf8),
+               BaseChecks.savedTableIsCurrent(text, baseKeys: keys, items: BaseChecks.itemCounts(plan, items: items)) {
+                FileHandle.standardError.write(Data(("\(path) lists this experiment's base models ("
+                    + keys.sorted().joined(separator: ", ") + "): kept, nothing computed\n").utf8))
+                return
+            }
+        }
         var seen: Set<String> = []
-        var lines = ["| base model | pretrain seed | set | items | direct soft | direct exact | worked exact | oracle soft | oracle exact |",
-                     "|---|---|---|---|---|---|---|---|---|"]
+        var lines = BaseChecks.tableHeader
         lines.forEach { print($0) }
         for spec in plan.runs where seen.insert(spec.baseKey).inserted {
             let gpt = try BaseModel.obtain(for: spec, cache: "\(results)/.cache") {
@@ -50,9 +62,7 @@ struct BaseChecksCommand: ParsableCommand {
             }
             sets = sets.filter { data.corpus.base.covers($0.task) }
             for r in BaseChecks.run(gpt, sets: sets, vocabulary: vocabulary) {
-                func pct(_ x: Double) -> String { String(format: "%.1f%%", 100 * x) }
-                lines.append("| \(spec.baseKey) | \(spec.experiment.pretrain.seed) | \(r.name) | \(r.items) | \(pct(r.directSoft)) | "
-                             + "\(pct(r.directExact)) | \(pct(r.workedExact)) | \(pct(r.oracleSoft)) | \(pct(r.oracleExact)) |")
+                lines.append(BaseChecks.tableRow(baseKey: spec.baseKey, pretrainSeed: spec.experiment.pretrain.seed, r))
                 print(lines.last!)
             }
         }

@@ -69,3 +69,65 @@ final class BaseChecksTests: XCTestCase {
         XCTAssertTrue(set.items.allSatisfy { $0.solution.first == v.steps && $0.solution.count > 1 })
     }
 }
+
+/// `sweep base-checks --save --keep-current` keeps a saved table only when it is the one it would
+/// write now: the same base models, the same items per set.
+final class SavedBaseChecksTests: XCTestCase {
+    func table(_ rows: [(String, Int)]) -> String {
+        let r = { (items: Int) in BaseChecks.SetResult(name: "gsm-k1", items: items, directSoft: 0.411, directExact: 0.39,
+                                                       workedExact: 1, oracleSoft: 0.998, oracleExact: 1) }
+        return (BaseChecks.tableHeader + rows.enumerated().map { i, row in
+            BaseChecks.tableRow(baseKey: row.0, pretrainSeed: i + 1, r(row.1))
+        }).joined(separator: "\n") + "\n"
+    }
+
+    func testRowsReadBackFromTheWrittenFormat() {
+        let rows = BaseChecks.savedRows(table([("9b87e2582c965ab2", 200), ("119484e5e9158bb3", 100)]))
+        XCTAssertEqual(rows.map(\.baseKey), ["9b87e2582c965ab2", "119484e5e9158bb3"])
+        XCTAssertEqual(rows.map(\.items), [200, 100])
+    }
+
+    func testCurrentOnlyWithExactlyTheseBaseModelsAndItems() {
+        let keys: Set<String> = ["aaaa", "bbbb"]
+        let saved = table([("aaaa", 200), ("aaaa", 200), ("bbbb", 200)])
+        XCTAssertTrue(BaseChecks.savedTableIsCurrent(saved, baseKeys: keys, items: [200]))
+        XCTAssertTrue(BaseChecks.savedTableIsCurrent(table([("aaaa", 200), ("bbbb", 100)]), baseKeys: keys, items: [200, 100]))
+        // A base model missing, an extra one, another key (changed world), other items, nothing saved.
+        XCTAssertFalse(BaseChecks.savedTableIsCurrent(table([("aaaa", 200)]), baseKeys: keys, items: [200]))
+        XCTAssertFalse(BaseChecks.savedTableIsCurrent(table([("aaaa", 200), ("bbbb", 200), ("cccc", 200)]),
+                                                      baseKeys: keys, items: [200]))
+        XCTAssertFalse(BaseChecks.savedTableIsCurrent(table([("aaaa", 200), ("bbbc", 200)]), baseKeys: keys, items: [200]))
+        XCTAssertFalse(BaseChecks.savedTableIsCurrent(saved, baseKeys: keys, items: [100]))
+        XCTAssertFalse(BaseChecks.savedTableIsCurrent(table([]), baseKeys: keys, items: [200]))
+        XCTAssertFalse(BaseChecks.savedTableIsCurrent("", baseKeys: keys, items: [200]))
+    }
+
+    /// Item counts: the sets' own, plus the chain-of-thought items' when they are chains of their own
+    /// length; `--items` replaces both.
+    func testItemCounts() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("itemcounts-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        func plan(_ cot: String) throws -> SweepPlan {
+            let file = dir.appendingPathComponent("e.json")
+            try #"{"name": "e", "base": {"eval": {"itemsPerSet": 30, "cot": \#(cot)}}, "sweep": {}, "seeds": [1, 2]}"#
+                .write(to: file, atomically: true, encoding: .utf8)
+            return try SweepPlan.load(file: file.path)
+        }
+        XCTAssertEqual(BaseChecks.itemCounts(try plan(#"{"items": 12}"#)), [30])
+        XCTAssertEqual(BaseChecks.itemCounts(try plan(#"{"items": 12, "steps": 4}"#)), [30, 12])
+        XCTAssertEqual(BaseChecks.itemCounts(try plan(#"{"items": 12, "steps": 4}"#), items: 7), [7])
+    }
+
+    /// The committed tables are current for the committed experiments (what `make reproduce` keeps).
+    func testCommittedTablesReadAsTheirExperimentsBaseModels() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        for name in ["thought-length", "cot", "csqa"] {
+            let plan = try SweepPlan.load(file: root.appendingPathComponent("experiments/\(name).json").path)
+            let text = try String(contentsOf: root.appendingPathComponent("results/\(name)/base-checks.md"), encoding: .utf8)
+            XCTAssertTrue(BaseChecks.savedTableIsCurrent(text, baseKeys: Set(plan.runs.map(\.baseKey)),
+                                                         items: BaseChecks.itemCounts(plan)), name)
+        }
+    }
+}
