@@ -248,20 +248,20 @@ enum SIMDGemm {
             q = quarter(kb, ap, row0: 4, bp + 16, bstep)
             c41 = join(q, 0); c51 = join(q, 1); c61 = join(q, 2); c71 = join(q, 3)
         } else {
-        var aq = ap, bq = bp
-        for _ in 0..<kb {
-            let b0 = load(bq), b1 = load(bq + 16)
-            var x = SIMD16<Float>(repeating: aq.at(0)); c00.addProduct(x, b0); c01.addProduct(x, b1)
-            x = SIMD16<Float>(repeating: aq.at(1)); c10.addProduct(x, b0); c11.addProduct(x, b1)
-            x = SIMD16<Float>(repeating: aq.at(2)); c20.addProduct(x, b0); c21.addProduct(x, b1)
-            x = SIMD16<Float>(repeating: aq.at(3)); c30.addProduct(x, b0); c31.addProduct(x, b1)
-            x = SIMD16<Float>(repeating: aq.at(4)); c40.addProduct(x, b0); c41.addProduct(x, b1)
-            x = SIMD16<Float>(repeating: aq.at(5)); c50.addProduct(x, b0); c51.addProduct(x, b1)
-            x = SIMD16<Float>(repeating: aq.at(6)); c60.addProduct(x, b0); c61.addProduct(x, b1)
-            x = SIMD16<Float>(repeating: aq.at(7)); c70.addProduct(x, b0); c71.addProduct(x, b1)
-            aq.next()
-            bq += bstep
-        }
+            var aq = ap, bq = bp
+            for _ in 0..<kb {
+                let b0 = load(bq), b1 = load(bq + 16)
+                var x = SIMD16<Float>(repeating: aq.at(0)); c00.addProduct(x, b0); c01.addProduct(x, b1)
+                x = SIMD16<Float>(repeating: aq.at(1)); c10.addProduct(x, b0); c11.addProduct(x, b1)
+                x = SIMD16<Float>(repeating: aq.at(2)); c20.addProduct(x, b0); c21.addProduct(x, b1)
+                x = SIMD16<Float>(repeating: aq.at(3)); c30.addProduct(x, b0); c31.addProduct(x, b1)
+                x = SIMD16<Float>(repeating: aq.at(4)); c40.addProduct(x, b0); c41.addProduct(x, b1)
+                x = SIMD16<Float>(repeating: aq.at(5)); c50.addProduct(x, b0); c51.addProduct(x, b1)
+                x = SIMD16<Float>(repeating: aq.at(6)); c60.addProduct(x, b0); c61.addProduct(x, b1)
+                x = SIMD16<Float>(repeating: aq.at(7)); c70.addProduct(x, b0); c71.addProduct(x, b1)
+                aq.next()
+                bq += bstep
+            }
         }
         if rows == mr && cols == nr {
             @inline(__always) func store(_ r: Int, _ v0: SIMD16<Float>, _ v1: SIMD16<Float>) {
