@@ -169,28 +169,12 @@ enum SIMDGemm {
     /// `wide` on CPUs with AVX-512 (`avx512f` in /proc/cpuinfo), else `narrow`. Tests set it.
     nonisolated(unsafe) static var tiling: Tiling = BLAS.cpuFlags().contains("avx512f") ? .wide : .narrow
 
-    /// Eight accumulators of a 4 x 16 quarter tile: row r's columns 0-7 at 2r, 8-15 at 2r + 1.
-    struct Quarter {
-        var v: (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>,
-                SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>)
-        @inline(__always) subscript(_ i: Int) -> SIMD8<Float> {
-            switch i {
-            case 0: return v.0
-            case 1: return v.1
-            case 2: return v.2
-            case 3: return v.3
-            case 4: return v.4
-            case 5: return v.5
-            case 6: return v.6
-            default: return v.7
-            }
-        }
-    }
-
     /// Rows row0 ..< row0 + 4 of the panel times 16 columns of the strip at `bp`, over kb values of k:
-    /// acc = 0, then acc = fma(a_rk, b_kj, acc) for k ascending, as in the wide tile.
+    /// acc = 0, then acc = fma(a_rk, b_kj, acc) for k ascending, as in the wide tile. One SIMD16 per row,
+    /// joined from its two SIMD8 accumulators after the loop.
     @inline(__always)
-    static func quarter<A: Panel>(_ kb: Int, _ ap: A, row0: Int, _ bp: UnsafePointer<Float>, _ bstep: Int) -> Quarter {
+    static func quarter<A: Panel>(_ kb: Int, _ ap: A, row0: Int, _ bp: UnsafePointer<Float>, _ bstep: Int)
+        -> (SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>) {
         var s00 = SIMD8<Float>(), s01 = SIMD8<Float>(), s10 = SIMD8<Float>(), s11 = SIMD8<Float>()
         var s20 = SIMD8<Float>(), s21 = SIMD8<Float>(), s30 = SIMD8<Float>(), s31 = SIMD8<Float>()
         var aq = ap, bq = bp
@@ -203,7 +187,8 @@ enum SIMDGemm {
             aq.next()
             bq += bstep
         }
-        return Quarter(v: (s00, s01, s10, s11, s20, s21, s30, s31))
+        return (SIMD16(lowHalf: s00, highHalf: s01), SIMD16(lowHalf: s10, highHalf: s11),
+                SIMD16(lowHalf: s20, highHalf: s21), SIMD16(lowHalf: s30, highHalf: s31))
     }
 
     /// C[r][j] for one element: alpha acc + beta old (old not read when beta == 0). Written for
@@ -236,17 +221,10 @@ enum SIMDGemm {
         if tiling == .narrow {
             // Four passes of 4 rows x 16 columns in SIMD8 halves (8 accumulators, each one 256-bit
             // register): the same FMA chain per element as the loop below, so the same bits.
-            @inline(__always) func join(_ q: Quarter, _ r: Int) -> SIMD16<Float> {
-                SIMD16(lowHalf: q[2 * r], highHalf: q[2 * r + 1])
-            }
-            var q = quarter(kb, ap, row0: 0, bp, bstep)
-            c00 = join(q, 0); c10 = join(q, 1); c20 = join(q, 2); c30 = join(q, 3)
-            q = quarter(kb, ap, row0: 0, bp + 16, bstep)
-            c01 = join(q, 0); c11 = join(q, 1); c21 = join(q, 2); c31 = join(q, 3)
-            q = quarter(kb, ap, row0: 4, bp, bstep)
-            c40 = join(q, 0); c50 = join(q, 1); c60 = join(q, 2); c70 = join(q, 3)
-            q = quarter(kb, ap, row0: 4, bp + 16, bstep)
-            c41 = join(q, 0); c51 = join(q, 1); c61 = join(q, 2); c71 = join(q, 3)
+            (c00, c10, c20, c30) = quarter(kb, ap, row0: 0, bp, bstep)
+            (c01, c11, c21, c31) = quarter(kb, ap, row0: 0, bp + 16, bstep)
+            (c40, c50, c60, c70) = quarter(kb, ap, row0: 4, bp, bstep)
+            (c41, c51, c61, c71) = quarter(kb, ap, row0: 4, bp + 16, bstep)
         } else {
             var aq = ap, bq = bp
             for _ in 0..<kb {
