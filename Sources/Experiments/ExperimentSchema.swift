@@ -7,7 +7,7 @@ import SyntheticData
 enum ExperimentSchema {
     /// Keys that are optional (absent from the encoded defaults because their default is null).
     static let optionalLeaves: [String] = ["quietstar.mixingHeadWidth", "quietstar.endMarkerScale"]
-        + CorpusKind.allCases.map { "data.corpus.\($0.rawValue).kbIsA" } + ["data.kb.fineTuneEntityFraction", "data.kb.heldOutGroupFraction", "data.gsm.shuffleFraction", "eval.cot.steps"]
+        + CorpusKind.allCases.map { "data.corpus.\($0.rawValue).kbIsA" } + ["data.kb.fineTuneEntityFraction", "data.kb.heldOutGroupFraction", "data.kb.bridges", "data.gsm.shuffleFraction", "eval.cot.steps"]
 
     /// Keys whose value comes from another field; setting them is an error pointing there.
     static let mirrored: [String: String] = [
@@ -23,6 +23,7 @@ enum ExperimentSchema {
         "eval.decoding": ["greedy", "sampled"],
         "train.corpus": ["reasoning", "generic", "base"],
         "data.corpus.packing": Packing.allCases.map(\.rawValue),
+        "data.kb.bridges": Bridges.allCases.map(\.rawValue),
     ]
 
     /// The default experiment as JSON (keys sorted), with optional leaves as null.
@@ -91,19 +92,29 @@ enum ExperimentSchema {
             return ExperimentError(file: file, path: path, problem: "wrong type: expected \(expected), found \(found)",
                             allowed: expected)
         }
-        if optionalLeaves.contains(field) {  // optional numbers, whether their default is null or not
+        func checkEnum(_ s: String) throws {
+            if let allowed = enums[field], !allowed.contains(s) {
+                let hint = closest(s, in: allowed).map { " (did you mean \"\($0)\"?)" } ?? ""
+                throw ExperimentError(file: file, path: path, problem: "unknown value \"\(s)\"\(hint)",
+                                      allowed: allowed.joined(separator: ", "))
+            }
+        }
+        // Optional leaves: numbers, or strings of a closed set (`enums`), whether their default
+        // is null or not.
+        if optionalLeaves.contains(field) {
             if user == .null { return }
+            if enums[field] != nil {
+                guard case .string(let s) = user else { throw typeError("a string or null") }
+                try checkEnum(s)
+                return
+            }
             guard case .number = user else { throw typeError("a number or null") }
             return
         }
         switch (schema, user) {
         case (.number, .number), (.bool, .bool): return
         case (.string, .string(let s)):
-            if let allowed = enums[field], !allowed.contains(s) {
-                let hint = closest(s, in: allowed).map { " (did you mean \"\($0)\"?)" } ?? ""
-                throw ExperimentError(file: file, path: path, problem: "unknown value \"\(s)\"\(hint)",
-                                      allowed: allowed.joined(separator: ", "))
-            }
+            try checkEnum(s)
         case (.array(let s), .array(let u)):
             let element = s.first ?? (field.hasSuffix("Tokens") ? .number("0") : .string(""))
             for (i, v) in u.enumerated() {

@@ -20,14 +20,23 @@ public struct CSQAQuestion: Equatable, Sendable {
     public let chain: [String]
     public let options: [String]
     public let answerIndex: Int
+    /// The links stated in the question (`kb.bridges` = context): `kipo is fish . zora is kipo .
+    /// lemu is bird .`, shuffled, a distractor link included; empty otherwise.
+    public let context: [String]
+
+    public init(subject: String, relation: Relation, chain: [String], options: [String], answerIndex: Int,
+                context: [String] = []) {
+        self.subject = subject; self.relation = relation; self.chain = chain
+        self.options = options; self.answerIndex = answerIndex; self.context = context
+    }
 
     public var level: Int { chain.count }
     public var answerValue: String { options[answerIndex] }
     public var answerLetter: String { choiceLetters[answerIndex] }
 
-    /// `Q: question \n (A) o1 \n ... A:`
+    /// `Q: [context] question \n (A) o1 \n ... A:`
     public var promptWords: [String] {
-        var w = ["Q:"] + relation.questionWords(subject: subject, plural: level == 1) + ["\n"]
+        var w = ["Q:"] + context + relation.questionWords(subject: subject, plural: level == 1) + ["\n"]
         for (i, o) in options.enumerated() { w += ["(", choiceLetters[i], ")", o, "\n"] }
         return w + ["A:"]
     }
@@ -46,8 +55,8 @@ public struct CSQAQuestion: Equatable, Sendable {
         }
     }
 
-    /// Hash of the question text's content: subject, relation, choice list.
-    var hash: UInt64 { stableHash(words: [subject, relation.rawValue] + options) }
+    /// Hash of the question text's content: subject, relation, choice list, context.
+    var hash: UInt64 { stableHash(words: [subject, relation.rawValue] + options + context) }
 }
 
 /// A membership question `Q: what is zora ?\n(A) fish ... A: C` (worked: `A: steps: zora is fish . C`):
@@ -92,6 +101,8 @@ public struct CSQAGenerator: Sendable {
     /// question (preconditions); a held-out group's question texts split like any other's.
     public func question(subject: String, relation: Relation, split: Split, format: CSQAFormat = .direct,
                          using rng: inout SplitMix64) -> CSQAQuestion {
+        precondition(config.bridges == .weights || kb.level(of: subject) == 1,
+                     "kb.bridges is context: only categories are fixed subjects")
         let heldSubject = kb.isHeldOut(subject)
         precondition(!(heldSubject && split == .train), "\(subject) is held out: no training questions")
         precondition(!(kb.isHeldOutGroup(subject) && split == .train && format == .direct),
@@ -109,6 +120,13 @@ public struct CSQAGenerator: Sendable {
     public func question(level: Int, split: Split, fineTune: Bool = false, format: CSQAFormat = .direct,
                          using rng: inout SplitMix64) -> CSQAQuestion {
         precondition((1...config.hops).contains(level), "level \(level) outside 1 ... \(config.hops)")
+        if config.bridges == .context && level > 1 {
+            let r = rng.pick(Relation.allCases)
+            while true {
+                let q = drawInContext(level: level, relation: r, using: &rng)
+                if isTrainText(q) == (split == .train) { return q }
+            }
+        }
         let trainSubjects = fineTune && !kb.fineTuneEntities.isEmpty ? kb.fineTuneEntities : kb.trainEntities
         var subjects = level == config.hops
             ? (split == .train ? trainSubjects : kb.heldOutEntities) : kb.subjects(level: level)
@@ -123,6 +141,7 @@ public struct CSQAGenerator: Sendable {
     /// A membership question about a subject drawn uniformly from every entity (held-out ones
     /// included) and group; the choices are the gold parent and other nodes of its level, shuffled.
     public func isaQuestion(using rng: inout SplitMix64) -> CSQAIsAQuestion {
+        precondition(config.bridges == .weights, "kb.bridges is context: no fixed memberships to ask about")
         let subject = rng.pick(kb.entities + kb.groups)
         let gold = kb.parent[subject]!
         let level = kb.level(of: gold)
@@ -156,5 +175,39 @@ public struct CSQAGenerator: Sendable {
         options.insert(gold, at: at)
         return CSQAQuestion(subject: subject, relation: relation, chain: chain,
                             options: options, answerIndex: at)
+    }
+
+    /// A question at `level` >= 2 of the context world: a uniform category; subject, bridge
+    /// nodes and a distractor subject distinct names from `kb.contextNames`; the links of the
+    /// chain plus `distractor is <other category>` (a category whose value of the relation
+    /// differs from the gold one), shuffled. The distractor category's value is always one of
+    /// the choices (it counts as one of `otherCategoryDistractors` when that is at least 1).
+    func drawInContext(level: Int, relation: Relation, using rng: inout SplitMix64) -> CSQAQuestion {
+        let category = rng.pick(config.categories)
+        let gold = kb.property[category]![relation]!
+        let names = rng.sample(kb.contextNames, count: level)
+        let chain = Array(names[0..<(level - 1)]) + [category]
+        let decoys = config.categories.filter { kb.property[$0]![relation]! != gold }
+        let decoy = rng.pick(decoys)
+        var links: [[String]] = (0..<(level - 1)).map { [chain[$0], "is", chain[$0 + 1], "."] }
+        links.append([names[level - 1], "is", decoy, "."])
+        rng.shuffle(&links)
+        let decoyValue = kb.property[decoy]![relation]!
+        var others: [String] = []
+        for c in config.categories where c != category {
+            let v = kb.property[c]![relation]!
+            if v != gold && v != decoyValue && !others.contains(v) { others.append(v) }
+        }
+        let n = config.choiceCount - 1
+        var distractors = [decoyValue]
+            + rng.sample(others, count: min(max(config.otherCategoryDistractors - 1, 0), others.count))
+        let rest = config.pool(relation).filter { $0 != gold && !distractors.contains($0) }
+        distractors += rng.sample(rest, count: n - distractors.count)
+        rng.shuffle(&distractors)
+        let at = rng.below(config.choiceCount)
+        var options = distractors
+        options.insert(gold, at: at)
+        return CSQAQuestion(subject: chain[0], relation: relation, chain: chain, options: options,
+                            answerIndex: at, context: links.flatMap { $0 })
     }
 }

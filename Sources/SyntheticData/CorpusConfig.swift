@@ -9,7 +9,8 @@
 ///   facts included: this is the only place those entities appear).
 /// - kbOneHop: level-1 question (a category's stated property), direct or worked with equal odds.
 /// - kbWorked / kbDirect: question at a level 2 ... hops, uniform (top level: train entities; in the
-///   reasoning and generic corpora the fine-tune entities when `kb.fineTuneEntityFraction` > 0).
+///   reasoning and generic corpora the fine-tune entities when `kb.fineTuneEntityFraction` > 0;
+///   with `kb.bridges` = context, fresh names and links in the question).
 /// - kbIsA: `what is zora ?` with the node one `is` link above as the answer among nodes of its
 ///   level, direct or worked with equal odds; subjects uniform over every entity (held-out ones
 ///   included) and group. It puts held-out entities into question contexts without ever naming

@@ -4,7 +4,7 @@
 ///
 /// Sets (names): `gsm-k1` ... `gsm-k<maxSteps>` (difficulty k); `csqa-hop1` ... `csqa-hop<hops>`
 /// (difficulty = level; the top level asks about held-out entities); `csqa-hop<hops>-train`
-/// (top level, train entities, held-out question texts). Each item's set generator is
+/// (top level, train entities, held-out question texts; not with `kb.bridges` = context). Each item's set generator is
 /// SplitMix64(derivedFrom: seed, set number), so sets do not depend on each other's sizes.
 
 public enum EvalTask: String, Codable, Sendable { case gsm, csqa }
@@ -59,6 +59,8 @@ public enum EvalSuite {
             }
             sets.append(EvalSet(name: "csqa-hop\(level)", task: .csqa, difficulty: level, items: items))
         }
+        // The context world has no train entities: every question is new text.
+        if config.kb.bridges == .context { return sets }
         var r = rng()
         let items = (0..<n).map { _ in
             csqaItem(csqa.question(subject: r.pick(vocabulary.knowledgeBase.trainEntities),

@@ -4,6 +4,9 @@
 /// entity needs entity -> category -> value. hops = 3 inserts a layer of nonce groups:
 /// entity -> group -> category -> value. Defaults follow the second prototype (48 entities,
 /// 10 categories, 3 relations with 8 values each, 5 choices, 30% of entities held out).
+/// `kb.bridges`: where a multi-hop question's `is` links are (see `KBConfig.bridges`).
+public enum Bridges: String, Codable, CaseIterable, Sendable { case weights, context }
+
 public struct KBConfig: Codable, Equatable, Sendable {
     /// Composition depth of the hardest questions. Allowed 2 or 3.
     public var hops: Int = 2
@@ -47,13 +50,23 @@ public struct KBConfig: Codable, Equatable, Sendable {
     public var heldOutQuestionFraction: Double = 0.1
     /// Seed of the world itself (names, memberships, properties, held-out entities).
     public var worldSeed: UInt64 = 0
+    /// Where the `is` links of a multi-hop question live. `weights` (the default): the world has
+    /// fixed memberships, stated as fact sentences, which the model must learn. `context`: only
+    /// the category -> property facts are fixed; every multi-hop question states its own links
+    /// in the question, with nonce names drawn afresh per question (from the world's entity and
+    /// group names) and a distractor link to another category, shuffled:
+    ///     `Q: kipo is fish . zora is kipo . lemu is bird . where does zora live ?`
+    /// Held-out and fine-tune entities and held-out groups do not exist then (the split is by
+    /// question text, context included), membership questions (kbIsA) are not allowed, and
+    /// `heldOutEntityFraction` / `fineTuneEntityFraction` are not used.
+    public var bridges: Bridges = .weights
 
     public init() {}
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case hops, entityCount, groupCount, categories, habitats, foods, colors, choiceCount,
              otherCategoryDistractors, heldOutEntityFraction, fineTuneEntityFraction, heldOutGroupFraction,
-             heldOutQuestionFraction, worldSeed
+             heldOutQuestionFraction, worldSeed, bridges
     }
 
     public init(from decoder: Decoder) throws {
@@ -79,9 +92,17 @@ public struct KBConfig: Codable, Equatable, Sendable {
         heldOutQuestionFraction = try c.decodeIfPresent(Double.self, forKey: .heldOutQuestionFraction)
             ?? d.heldOutQuestionFraction
         worldSeed = try c.decodeIfPresent(UInt64.self, forKey: .worldSeed) ?? d.worldSeed
+        if let raw = try c.decodeIfPresent(String.self, forKey: .bridges) {
+            guard let b = Bridges(rawValue: raw) else {
+                throw DataConfigError(field: "kb.bridges", value: "'\(raw)'",
+                                      allowed: Bridges.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            bridges = b
+        }
     }
 
-    /// Every field, except `fineTuneEntityFraction` and `heldOutGroupFraction` when they are 0:
+    /// Every field, except `fineTuneEntityFraction` and `heldOutGroupFraction` when they are 0 and
+    /// `bridges` when it is `weights`:
     /// worlds that do not use them keep the resolved form (base-model cache keys, saved run
     /// configs) they had before they existed.
     public func encode(to encoder: Encoder) throws {
@@ -100,6 +121,7 @@ public struct KBConfig: Codable, Equatable, Sendable {
         if heldOutGroupFraction != 0 { try c.encode(heldOutGroupFraction, forKey: .heldOutGroupFraction) }
         try c.encode(heldOutQuestionFraction, forKey: .heldOutQuestionFraction)
         try c.encode(worldSeed, forKey: .worldSeed)
+        if bridges != .weights { try c.encode(bridges, forKey: .bridges) }
     }
 
     /// Number of held-out entities: round(fraction * entityCount), or with held-out groups the
@@ -143,6 +165,10 @@ public struct KBConfig: Codable, Equatable, Sendable {
         }
         try Check.range("kb.otherCategoryDistractors", otherCategoryDistractors, 0...(choiceCount - 1))
         let held = heldOutEntityCount
+        if bridges == .context && heldOutGroupFraction != 0 {
+            throw DataConfigError(field: "kb.heldOutGroupFraction", value: "\(heldOutGroupFraction)",
+                                  allowed: "0 when kb.bridges is context (no group is fixed)")
+        }
         if heldOutGroupFraction != 0 {
             let field = "kb.heldOutGroupFraction", value = "\(heldOutGroupFraction)"
             if hops != 3 {

@@ -8,7 +8,9 @@
 /// Construction is a pure function of the `DataConfig` (names avoid every other vocabulary word):
 /// nonce names are CVCV words in an order shuffled by `worldSeed`; memberships are round-robin over
 /// a shuffled order so categories stay balanced; the first round(fraction * n) entities of that
-/// order are held out, so held-out entities spread over categories.
+/// order are held out, so held-out entities spread over categories. With `kb.bridges` = context
+/// there are no fixed memberships (`parent` is empty, no entity is held out, fine-tune or train):
+/// the facts are the category properties only, and each question brings its own links.
 
 /// The three relations, with their fixed phrasing.
 public enum Relation: String, Codable, CaseIterable, Sendable {
@@ -89,7 +91,6 @@ public struct KnowledgeBase: Sendable {
         } else {
             for (i, e) in order.enumerated() { parent[e] = config.categories[i % config.categories.count] }
         }
-        self.parent = parent
         var property: [String: [Relation: String]] = [:]
         for r in Relation.allCases {
             var pool = config.pool(r)
@@ -105,12 +106,20 @@ public struct KnowledgeBase: Sendable {
         }
         let held = Set(order[0..<config.heldOutEntityCount])
         let fineTune = Set(order[config.heldOutEntityCount..<(config.heldOutEntityCount + config.fineTuneEntityCount)])
-        heldOutGroups = groups.filter(heldGroupSet.contains)
-        heldOutEntities = entities.filter(held.contains)
-        fineTuneEntities = entities.filter(fineTune.contains)
-        trainEntities = entities.filter { !held.contains($0) && !fineTune.contains($0) }
         var facts: [[String]] = []
-        for s in entities + groups { facts.append([s, "is", parent[s]!, "."]) }
+        if config.bridges == .context {
+            // Memberships are not fixed: each question states its own links (the draws above
+            // still run, so the category properties equal those of the `weights` world).
+            self.parent = [:]
+            heldOutGroups = []; heldOutEntities = []; fineTuneEntities = []; trainEntities = []
+        } else {
+            self.parent = parent
+            heldOutGroups = groups.filter(heldGroupSet.contains)
+            heldOutEntities = entities.filter(held.contains)
+            fineTuneEntities = entities.filter(fineTune.contains)
+            trainEntities = entities.filter { !held.contains($0) && !fineTune.contains($0) }
+            for s in entities + groups { facts.append([s, "is", parent[s]!, "."]) }
+        }
         for c in config.categories {
             for r in Relation.allCases { facts.append(r.factWords(category: c, value: property[c]![r]!)) }
         }
@@ -139,6 +148,10 @@ public struct KnowledgeBase: Sendable {
 
     /// A held-out group: training text asks about it only in the worked format.
     public func isHeldOutGroup(_ subject: String) -> Bool { heldOutGroups.contains(subject) }
+
+    /// The nonce names context questions (`kb.bridges` = context) draw their subjects and bridge
+    /// nodes from: every entity and group name.
+    public var contextNames: [String] { entities + groups }
 
     /// Subjects at a level: 1 categories; hops = 3: 2 groups, 3 entities; hops = 2: 2 entities.
     public func subjects(level: Int) -> [String] {

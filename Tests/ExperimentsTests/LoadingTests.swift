@@ -48,6 +48,13 @@ final class LoadingTests: XCTestCase {
         assertError(#"{"base": {"quietstar": {"endMarkerScale": 0}}}"#, contains: ["quietstar.endMarkerScale", "> 0 or null"])
         assertError(#"{"base": {"quietstar": {"endMarkerScale": "ten"}}}"#, contains: ["quietstar.endMarkerScale", "a number or null"])
         assertError(#"{"base": {"data": {"eval": {"itemsPerSet": 10}}}}"#, contains: ["data.eval.itemsPerSet", "eval.itemsPerSet"])
+        assertError(#"{"base": {"data": {"kb": {"bridges": "contex"}}}}"#,
+                    contains: ["base.data.kb.bridges", "did you mean \"context\"", "weights, context"])
+        assertError(#"{"base": {"data": {"kb": {"bridges": 2}}}}"#, contains: ["base.data.kb.bridges", "a string or null"])
+        assertError(#"{"base": {"data": {"kb": {"bridges": "context"}, "corpus": {"base": {"kbIsA": 0.1}}}}}"#,
+                    contains: ["data.corpus.base.kbIsA", "0 when kb.bridges is context"])
+        let context = try? SweepPlan.parse(text: #"{"name": "c", "base": {"data": {"kb": {"bridges": "context"}}}}"#, file: "c.json")
+        XCTAssertEqual(context?.runs[0].experiment.data.kb.bridges, .context)
     }
 
     func testEmptyListsAndSyntax() {
