@@ -159,22 +159,33 @@ public struct CSQAGenerator: Sendable {
 
     func draw(subject: String, relation: Relation, using rng: inout SplitMix64) -> CSQAQuestion {
         let chain = kb.chain(from: subject)
-        let gold = kb.property[chain.last!]![relation]!
+        let (options, at) = choices(relation: relation, category: chain.last!, fixed: [],
+                                    otherCategories: config.otherCategoryDistractors, using: &rng)
+        return CSQAQuestion(subject: subject, relation: relation, chain: chain,
+                            options: options, answerIndex: at)
+    }
+
+    /// The choice list of a question about `category`'s value of `relation`: the gold value, the
+    /// `fixed` distractors, up to `otherCategories` values of other categories (distinct, neither
+    /// gold nor fixed), the rest from the relation's pool; distractors shuffled, gold inserted at a
+    /// uniform position. Returns the options and the gold index.
+    func choices(relation: Relation, category: String, fixed: [String], otherCategories: Int,
+                 using rng: inout SplitMix64) -> (options: [String], at: Int) {
+        let gold = kb.property[category]![relation]!
         var others: [String] = []
-        for c in config.categories where c != chain.last! {
+        for c in config.categories where c != category {
             let v = kb.property[c]![relation]!
-            if v != gold && !others.contains(v) { others.append(v) }
+            if v != gold && !fixed.contains(v) && !others.contains(v) { others.append(v) }
         }
         let n = config.choiceCount - 1
-        var distractors = rng.sample(others, count: min(config.otherCategoryDistractors, others.count))
+        var distractors = fixed + rng.sample(others, count: min(otherCategories, others.count))
         let rest = config.pool(relation).filter { $0 != gold && !distractors.contains($0) }
         distractors += rng.sample(rest, count: n - distractors.count)
         rng.shuffle(&distractors)
         let at = rng.below(config.choiceCount)
         var options = distractors
         options.insert(gold, at: at)
-        return CSQAQuestion(subject: subject, relation: relation, chain: chain,
-                            options: options, answerIndex: at)
+        return (options, at)
     }
 
     /// A question at `level` >= 2 of the context world: a uniform category; subject, bridge
@@ -192,21 +203,8 @@ public struct CSQAGenerator: Sendable {
         var links: [[String]] = (0..<(level - 1)).map { [chain[$0], "is", chain[$0 + 1], "."] }
         links.append([names[level - 1], "is", decoy, "."])
         rng.shuffle(&links)
-        let decoyValue = kb.property[decoy]![relation]!
-        var others: [String] = []
-        for c in config.categories where c != category {
-            let v = kb.property[c]![relation]!
-            if v != gold && v != decoyValue && !others.contains(v) { others.append(v) }
-        }
-        let n = config.choiceCount - 1
-        var distractors = [decoyValue]
-            + rng.sample(others, count: min(max(config.otherCategoryDistractors - 1, 0), others.count))
-        let rest = config.pool(relation).filter { $0 != gold && !distractors.contains($0) }
-        distractors += rng.sample(rest, count: n - distractors.count)
-        rng.shuffle(&distractors)
-        let at = rng.below(config.choiceCount)
-        var options = distractors
-        options.insert(gold, at: at)
+        let (options, at) = choices(relation: relation, category: category, fixed: [kb.property[decoy]![relation]!],
+                                    otherCategories: max(config.otherCategoryDistractors - 1, 0), using: &rng)
         return CSQAQuestion(subject: chain[0], relation: relation, chain: chain, options: options,
                             answerIndex: at, context: links.flatMap { $0 })
     }
