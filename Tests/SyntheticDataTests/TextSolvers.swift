@@ -77,15 +77,28 @@ enum TextSolver {
             else if w.count == 4 && w[1] == "are" { property[w[0], default: [:]]["color"] = w[2] }
         }
 
-        /// (letter computed by walking the facts, letter stated in the text, hops walked).
-        func solve(question text: String) -> (String, String, Int)? {
+        /// What `solve(question:)` read: the letter computed by walking the links, the letter
+        /// stated in the text, the nodes walked (subject first, the node with the property last)
+        /// and the `X is Y .` links stated in the question itself (`kb.bridges` = context).
+        struct Answer { var computed: String; var stated: String; var path: [String]; var links: [String: String] }
+
+        /// Answers `Q: [X is Y .]* question ?\n(A) ...\nA: ...` by walking the question's own links,
+        /// then the facts read so far.
+        func solve(question text: String) -> Answer? {
             let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
             guard lines.count >= 3, lines[0].hasPrefix("Q: ") else { return nil }
-            let q = lines[0].split(separator: " ").map(String.init)
+            var q = Array(lines[0].split(separator: " ").map(String.init).dropFirst())
+            var links: [String: String] = [:]
+            while q.count >= 4 && q[1] == "is" && q[3] == "." {
+                guard links[q[0]] == nil else { return nil }
+                links[q[0]] = q[2]
+                q.removeFirst(4)
+            }
+            guard q.count >= 4 else { return nil }
             let subject: String, relation: String
-            if q[1] == "where" { subject = q[3]; relation = "live" }
-            else if q[2] == "color" { subject = q[4]; relation = "color" }
-            else { subject = q[3]; relation = "eat" }
+            if q[0] == "where" { subject = q[2]; relation = "live" }
+            else if q[1] == "color" { subject = q[3]; relation = "color" }
+            else { subject = q[2]; relation = "eat" }
             var options: [String: String] = [:]
             var answerLine = ""
             for l in lines.dropFirst() {
@@ -94,14 +107,14 @@ enum TextSolver {
                     options[String(l.dropFirst(4))] = letter
                 } else if l.hasPrefix("A: ") { answerLine = l }
             }
-            var node = subject, hops = 1
-            while property[node]?[relation] == nil {
-                guard let p = parent[node], hops < 10 else { return nil }
-                node = p; hops += 1
+            var path = [subject]
+            while property[path.last!]?[relation] == nil {
+                guard let p = links[path.last!] ?? parent[path.last!], path.count < 10 else { return nil }
+                path.append(p)
             }
-            guard let value = property[node]?[relation], let letter = options[value] else { return nil }
+            guard let value = property[path.last!]?[relation], let letter = options[value] else { return nil }
             let stated = String(answerLine.split(separator: " ").last ?? "")
-            return (letter, stated, hops)
+            return Answer(computed: letter, stated: stated, path: path, links: links)
         }
     }
 }
