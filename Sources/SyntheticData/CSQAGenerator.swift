@@ -66,9 +66,14 @@ public struct CSQAIsAQuestion: Equatable, Sendable {
     public let subject: String
     public let options: [String]
     public let answerIndex: Int
+    /// The links stated in the question (`kb.bridges` = context), as in `CSQAQuestion.context`;
+    /// empty otherwise.
+    public var context: [String] = []
+
+    public var answer: String { options[answerIndex] }
 
     public func words(_ format: CSQAFormat) -> [String] {
-        var w = ["Q:", "what", "is", subject, "?", "\n"]
+        var w = ["Q:"] + context + ["what", "is", subject, "?", "\n"]
         for (i, o) in options.enumerated() { w += ["(", choiceLetters[i], ")", o, "\n"] }
         w.append("A:")
         if format == .worked { w += ["steps:", subject, "is", options[answerIndex], "."] }
@@ -140,8 +145,9 @@ public struct CSQAGenerator: Sendable {
 
     /// A membership question about a subject drawn uniformly from every entity (held-out ones
     /// included) and group; the choices are the gold parent and other nodes of its level, shuffled.
+    /// With `kb.bridges` = context: `isaQuestionInContext`.
     public func isaQuestion(using rng: inout SplitMix64) -> CSQAIsAQuestion {
-        precondition(config.bridges == .weights, "kb.bridges is context: no fixed memberships to ask about")
+        if config.bridges == .context { return isaQuestionInContext(using: &rng) }
         let subject = rng.pick(kb.entities + kb.groups)
         let gold = kb.parent[subject]!
         let level = kb.level(of: gold)
@@ -150,6 +156,33 @@ public struct CSQAGenerator: Sendable {
         let at = rng.below(options.count + 1)
         options.insert(gold, at: at)
         return CSQAIsAQuestion(subject: subject, options: options, answerIndex: at)
+    }
+
+    /// A membership question of the context world, which asks for the link of one name in the
+    /// question: the links are drawn as in a multi-hop question (`drawInContext`: a level of 2 ...
+    /// hops, fresh names, a distractor link, shuffled), the subject is a node of the chain below
+    /// the category, drawn uniformly, and the answer is the node its own link names:
+    ///     `Q: tibu is fish . kobu is tibu . dagi is worm . what is kobu ?` -> tibu
+    /// The choices are the answer, the targets of the question's other links but the subject
+    /// (up to choiceCount - 1 of them), and the rest drawn from the categories and the context
+    /// names other than the subject, shuffled, the answer at a uniform position.
+    func isaQuestionInContext(using rng: inout SplitMix64) -> CSQAIsAQuestion {
+        let level = rng.int(in: 2...config.hops)
+        let category = rng.pick(config.categories)
+        let names = rng.sample(kb.contextNames, count: level)
+        let chain = Array(names[0..<(level - 1)]) + [category]
+        let decoy = rng.pick(config.categories.filter { $0 != category })
+        let links = contextLinks(chain: chain, decoy: [names[level - 1], "is", decoy, "."], using: &rng)
+        let asked = rng.below(level - 1)
+        let subject = chain[asked], gold = chain[asked + 1]
+        let n = config.choiceCount - 1
+        var options = Array(links.map { $0[2] }.filter { $0 != gold && $0 != subject }.prefix(n))
+        let rest = (config.categories + kb.contextNames).filter { $0 != gold && $0 != subject && !options.contains($0) }
+        options += rng.sample(rest, count: n - options.count)
+        rng.shuffle(&options)
+        let at = rng.below(options.count + 1)
+        options.insert(gold, at: at)
+        return CSQAIsAQuestion(subject: subject, options: options, answerIndex: at, context: links.flatMap { $0 })
     }
 
     /// One fact sentence, uniform over all facts of the world, followed by `\n`.
@@ -200,12 +233,19 @@ public struct CSQAGenerator: Sendable {
         let chain = Array(names[0..<(level - 1)]) + [category]
         let decoys = config.categories.filter { kb.property[$0]![relation]! != gold }
         let decoy = rng.pick(decoys)
-        var links: [[String]] = (0..<(level - 1)).map { [chain[$0], "is", chain[$0 + 1], "."] }
-        links.append([names[level - 1], "is", decoy, "."])
-        rng.shuffle(&links)
+        let links = contextLinks(chain: chain, decoy: [names[level - 1], "is", decoy, "."], using: &rng)
         let (options, at) = choices(relation: relation, category: category, fixed: [kb.property[decoy]![relation]!],
                                     otherCategories: max(config.otherCategoryDistractors - 1, 0), using: &rng)
         return CSQAQuestion(subject: chain[0], relation: relation, chain: chain, options: options,
                             answerIndex: at, context: links.flatMap { $0 })
+    }
+
+    /// The links `chain[i] is chain[i + 1] .` of a context-world question plus the `decoy` link,
+    /// shuffled (one draw).
+    func contextLinks(chain: [String], decoy: [String], using rng: inout SplitMix64) -> [[String]] {
+        var links: [[String]] = (0..<(chain.count - 1)).map { [chain[$0], "is", chain[$0 + 1], "."] }
+        links.append(decoy)
+        rng.shuffle(&links)
+        return links
     }
 }

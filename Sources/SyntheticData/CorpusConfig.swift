@@ -14,7 +14,9 @@
 /// - kbIsA: `what is zora ?` with the node one `is` link above as the answer among nodes of its
 ///   level, direct or worked with equal odds; subjects uniform over every entity (held-out ones
 ///   included) and group. It puts held-out entities into question contexts without ever naming
-///   their property values next to them.
+///   their property values next to them. With `kb.bridges` = context it asks for the link of a
+///   name stated in the question instead (`tibu is fish . kobu is tibu . dagi is worm . what is
+///   kobu ?`, answer tibu; `CSQAGenerator.isaQuestionInContext`).
 public struct CorpusMixture: Codable, Equatable, Sendable {
     public var gsmWorked: Double = 0
     public var gsmDirect: Double = 0

@@ -28,12 +28,6 @@ public struct DataConfig: Codable, Equatable, Sendable {
         try kb.validate()
         try corpus.validate()
         try eval.validate()
-        if kb.bridges == .context {
-            for k in CorpusKind.allCases where corpus.mixture(k).kbIsA != 0 {
-                throw DataConfigError(field: "corpus.\(k.rawValue).kbIsA", value: "\(corpus.mixture(k).kbIsA)",
-                                      allowed: "0 when kb.bridges is context (memberships are not fixed)")
-            }
-        }
         var owner: [String: String] = [:]
         for w in Vocabulary.structuralWords { owner[w] = "the fixed vocabulary" }
         for n in 0..<gsm.modulus { owner[String(n)] = "the number tokens" }

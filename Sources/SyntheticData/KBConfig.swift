@@ -57,8 +57,9 @@ public struct KBConfig: Codable, Equatable, Sendable {
     /// group names) and a distractor link to another category, shuffled:
     ///     `Q: kipo is fish . zora is kipo . lemu is bird . where does zora live ?`
     /// Held-out and fine-tune entities and held-out groups do not exist then (the split is by
-    /// question text, context included), membership questions (kbIsA) are not allowed, and
-    /// `heldOutEntityFraction` / `fineTuneEntityFraction` are not used.
+    /// question text, context included), `heldOutEntityFraction` / `fineTuneEntityFraction` are
+    /// not used, and membership questions (kbIsA) ask for the link of a name stated in the question
+    /// (`Q: kipo is fish . zora is kipo . lemu is bird . what is zora ?`, answer kipo).
     public var bridges: Bridges = .weights
 
     public init() {}

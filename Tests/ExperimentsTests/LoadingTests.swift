@@ -51,8 +51,9 @@ final class LoadingTests: XCTestCase {
         assertError(#"{"base": {"data": {"kb": {"bridges": "contex"}}}}"#,
                     contains: ["base.data.kb.bridges", "did you mean \"context\"", "weights, context"])
         assertError(#"{"base": {"data": {"kb": {"bridges": 2}}}}"#, contains: ["base.data.kb.bridges", "a string or null"])
-        assertError(#"{"base": {"data": {"kb": {"bridges": "context"}, "corpus": {"base": {"kbIsA": 0.1}}}}}"#,
-                    contains: ["data.corpus.base.kbIsA", "0 when kb.bridges is context"])
+        assertError(#"{"base": {"data": {"kb": {"bridges": "context", "heldOutGroupFraction": 0.25}}}}"#,
+                    contains: ["data.kb.heldOutGroupFraction", "0 when kb.bridges is context"])
+        XCTAssertNil(error(#"{"base": {"data": {"kb": {"bridges": "context"}, "corpus": {"base": {"kbIsA": 0.1}}}}}"#))
         let context = try? SweepPlan.parse(text: #"{"name": "c", "base": {"data": {"kb": {"bridges": "context"}}}}"#, file: "c.json")
         XCTAssertEqual(context?.runs[0].experiment.data.kb.bridges, .context)
     }

@@ -27,7 +27,7 @@ final class ContextBridgeTests: XCTestCase {
                            DataConfigError(field: "kb.bridges", value: "'ctx'", allowed: "weights, context"))
         }
         var c = config(); c.corpus.reasoning.kbIsA = 0.1
-        XCTAssertThrowsError(try c.validate()) { XCTAssertEqual(($0 as? DataConfigError)?.field, "corpus.reasoning.kbIsA") }
+        XCTAssertNoThrow(try c.validate())
         c = config(); c.kb.heldOutGroupFraction = 0.25
         XCTAssertThrowsError(try c.validate()) { XCTAssertEqual(($0 as? DataConfigError)?.field, "kb.heldOutGroupFraction") }
         XCTAssertNoThrow(try config().validate())
@@ -84,6 +84,49 @@ final class ContextBridgeTests: XCTestCase {
             XCTAssertGreaterThan(firstLinkIsSubjects, n / 10)
             XCTAssertLessThan(firstLinkIsSubjects, n * 9 / 10)
         }
+    }
+
+    /// Membership questions of the context world (`kbIsA`): the answer is the target of the
+    /// subject's own link in the question text, the other links' targets (but the subject) are among
+    /// the choices, names and categories are both asked for, and a document fits a 64-token row.
+    func testMembershipQuestionsAskForALinkInTheQuestion() throws {
+        var c = config(); c.corpus.base = CorpusMixture(kbIsA: 1)
+        let v = try Vocabulary(config: c)
+        let csqa = CSQAGenerator(knowledgeBase: v.knowledgeBase)
+        let corpus = try Corpus(kind: .base, vocabulary: v, seed: 5)
+        var rng = SplitMix64(seed: 4)
+        var levels: [Int: Int] = [:], askedPositions = Set<Int>(), answerIsCategory = 0
+        for _ in 0..<400 {
+            let q = csqa.isaQuestion(using: &rng)
+            let text = Vocabulary.render(q.words(.worked))
+            var links: [String: String] = [:]
+            var w = q.context
+            XCTAssertEqual(w.count % 4, 0, text)
+            while w.count >= 4 {
+                XCTAssertEqual(w[1], "is", text); XCTAssertEqual(w[3], ".", text)
+                XCTAssertNil(links[w[0]], text)
+                links[w[0]] = w[2]
+                w.removeFirst(4)
+            }
+            levels[links.count, default: 0] += 1
+            XCTAssertEqual(links[q.subject], q.answer, text)
+            XCTAssertEqual(q.options.count, c.kb.choiceCount, text)
+            XCTAssertEqual(Set(q.options).count, q.options.count, text)
+            XCTAssertFalse(q.options.contains(q.subject), text)
+            for target in links.values where target != q.subject { XCTAssertTrue(q.options.contains(target), text) }
+            XCTAssertTrue(text.hasPrefix("Q: " + Vocabulary.render(q.context) + " what is \(q.subject) ?"), text)
+            XCTAssertTrue(text.hasSuffix("A: steps: \(q.subject) is \(q.answer) . \(choiceLetters[q.answerIndex])\n"), text)
+            XCTAssertTrue(Vocabulary.render(q.words(.direct)).hasSuffix("A: \(choiceLetters[q.answerIndex])\n"), text)
+            XCTAssertLessThanOrEqual(corpus.ids(q.words(.worked)).count, 64, text)
+            if let i = stride(from: 0, to: q.context.count, by: 4).first(where: { q.context[$0] == q.subject }) {
+                askedPositions.insert(i / 4)
+            }
+            if c.kb.categories.contains(q.answer) { answerIsCategory += 1 }
+        }
+        XCTAssertEqual(Set(levels.keys), [2, 3], "level 2 (two links) and level 3 (three links) both occur")
+        XCTAssertGreaterThan(askedPositions.count, 1, "the asked link is not always in the same place")
+        XCTAssertGreaterThan(answerIsCategory, 100)
+        XCTAssertLessThan(answerIsCategory, 380, "names are asked for too")
     }
 
     /// The sets are hop1 ... hops (no `-train` set); level-3 worked documents fit a 64-token row.
