@@ -141,7 +141,7 @@ public struct SweepRunner {
             try p.run()
             workers.append(p)
         }
-        for p in workers { p.waitUntilExit() }
+        WorkerGroup(workers).waitUntilExit()
         if let bad = workers.first(where: { $0.terminationStatus != 0 }) {
             throw WorkerError(message: "a worker process exited with status \(bad.terminationStatus)")
         }
