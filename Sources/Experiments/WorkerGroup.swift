@@ -29,11 +29,14 @@ struct WorkerGroup {
         for sig in WorkerGroup.signals { signal(sig, forwardSignal) }
     }
 
-    /// Waits for every worker, then gives SIGINT and SIGTERM their default handling back.
+    /// Waits for every worker, then gives SIGINT and SIGTERM their default handling back and
+    /// frees the process ids.
     func waitUntilExit() {
         for p in processes { p.waitUntilExit() }
         for sig in WorkerGroup.signals { signal(sig, SIG_DFL) }
         forwardCount = 0
+        forwardPIDs?.deallocate()
+        forwardPIDs = nil
     }
 }
 

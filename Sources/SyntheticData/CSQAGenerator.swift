@@ -76,7 +76,7 @@ public struct CSQAIsAQuestion: Equatable, Sendable {
         var w = ["Q:"] + context + ["what", "is", subject, "?", "\n"]
         for (i, o) in options.enumerated() { w += ["(", choiceLetters[i], ")", o, "\n"] }
         w.append("A:")
-        if format == .worked { w += ["steps:", subject, "is", options[answerIndex], "."] }
+        if format == .worked { w += ["steps:", subject, "is", answer, "."] }
         return w + [choiceLetters[answerIndex], "\n"]
     }
 }
