@@ -135,7 +135,7 @@ public struct SweepRunner {
             let p = Process()
             p.executableURL = URL(fileURLWithPath: executable)
             var args = ["worker", plan.file, "--results", options.results, "--threads", String(threads),
-                        "--shared-by", String(options.jobs)]
+                        "--shared-by", String(options.jobs), "--parent", String(getpid())]
             if let s = options.shard { args += ["--shard", s.description] }
             p.arguments = args
             try p.run()

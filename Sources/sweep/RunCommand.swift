@@ -59,8 +59,10 @@ struct WorkerCommand: ParsableCommand {
     @Option var shard: String?
     @Option var threads: Int = 1
     @Option(help: "Processes sharing the runs (for the sweep ETA).") var sharedBy: Int = 1
+    @Option(help: "Process id of the sweep: the worker stops once that process is gone.") var parent: Int32?
 
     func run() throws {
+        if let parent { ParentWatch.start(parent: parent) }
         var options = SweepRunner.Options()
         options.results = results
         options.sharedBy = sharedBy
