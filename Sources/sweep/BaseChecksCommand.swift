@@ -29,6 +29,13 @@ struct BaseChecksCommand: ParsableCommand {
         if keepCurrent && !save { throw ValidationError("--keep-current needs --save") }
     }
 
+    /// One table line, out at once: a table written to a file or pipe fills row by row while the
+    /// base models pretrain (print alone buffers it until the end).
+    private func emit(_ line: String) {
+        print(line)
+        fflush(stdout)
+    }
+
     func run() throws {
         let plan = try SweepPlan.load(file: experiment)
         BLAS.setThreads(threads)
@@ -44,7 +51,7 @@ struct BaseChecksCommand: ParsableCommand {
         }
         var seen: Set<String> = []
         var lines = BaseChecks.tableHeader
-        lines.forEach { print($0) }
+        lines.forEach { emit($0) }
         for spec in plan.runs where seen.insert(spec.baseKey).inserted {
             let gpt = try BaseModel.obtain(for: spec, cache: "\(results)/.cache") {
                 FileHandle.standardError.write(Data(($0 + "\n").utf8))
@@ -63,7 +70,7 @@ struct BaseChecksCommand: ParsableCommand {
             sets = sets.filter { data.corpus.base.covers($0.task) }
             for r in BaseChecks.run(gpt, sets: sets, vocabulary: vocabulary) {
                 lines.append(BaseChecks.tableRow(baseKey: spec.baseKey, pretrainSeed: spec.experiment.pretrain.seed, r))
-                print(lines.last!)
+                emit(lines.last!)
             }
         }
         if save {
