@@ -41,9 +41,19 @@ func closest(_ name: String, in candidates: [String]) -> String? {
     candidates.min { editDistance(name, $0) < editDistance(name, $1) }
 }
 
-/// "unknown key" text with the closest valid name and the full list.
-func unknownKeyError(file: String, path: String, key: String, valid: [String]) -> ExperimentError {
-    let hint = closest(key, in: valid).map { " (did you mean \"\($0)\"?)" } ?? ""
+/// "unknown key" text with a hint and the full list of valid names.
+///
+/// The hint is the closest valid name when it is a likely typo (at most max(2, length / 3) edits
+/// away); otherwise `homes`, the places in the file where a key of that name does belong (a
+/// setting given at the wrong level, such as `thoughtLength` directly under `base`); otherwise none.
+func unknownKeyError(file: String, path: String, key: String, valid: [String],
+                     homes: [String] = []) -> ExperimentError {
+    var hint = ""
+    if let near = closest(key, in: valid), editDistance(key, near) <= max(2, key.count / 3) {
+        hint = " (did you mean \"\(near)\"?)"
+    } else if !homes.isEmpty {
+        hint = " (did you mean " + homes.map { "\"\($0)\"" }.joined(separator: " or ") + "?)"
+    }
     return ExperimentError(file: file, path: path, problem: "unknown key \"\(key)\"\(hint)",
                            allowed: valid.joined(separator: ", "))
 }

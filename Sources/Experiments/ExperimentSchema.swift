@@ -55,6 +55,23 @@ enum ExperimentSchema {
         return out.filter { $0 != "name" }
     }()
 
+    /// Every dotted path of the schema, sections and leaves (`quietstar`, `quietstar.thoughtLength`).
+    static let allPaths: [String] = {
+        var out: [String] = []
+        func walk(_ v: JSON, _ path: String) {
+            if !path.isEmpty && path != "name" { out.append(path) }
+            if case .object(let m) = v { for (k, c) in m { walk(c, path.isEmpty ? k : path + "." + k) } }
+        }
+        walk(defaults, "")
+        return out.filter { mirrored[$0] == nil }
+    }()
+
+    /// Where a key of this name belongs: the schema paths whose last part is `key`, ignoring case
+    /// (`quietstar.thoughtLength` for `thoughtLength`, `data.gsm` for `gsm`).
+    static func homes(of key: String) -> [String] {
+        allPaths.filter { $0.split(separator: ".").last.map { $0.lowercased() == key.lowercased() } == true }
+    }
+
     /// Checks that `user` fits the schema node `schema` (keys exist, JSON types match, enum
     /// values allowed, mirrored keys absent). `path` is the user-facing path of `user` in the
     /// file; `field` the dotted path inside the experiment. Records every leaf in `given`.
@@ -76,7 +93,11 @@ enum ExperimentSchema {
                         throw ExperimentError(file: file, path: join(path, k), problem: "the name is set at the top level",
                                               allowed: "a top-level \"name\"")
                     }
-                    throw unknownKeyError(file: file, path: path.isEmpty ? "top level" : path, key: k, valid: valid)
+                    // Inside `base`, a key from another section is named by its full path there.
+                    let inBase = path == (field.isEmpty ? "base" : "base." + field)
+                    let homes = inBase ? ExperimentSchema.homes(of: k).map { "base." + $0 } : []
+                    throw unknownKeyError(file: file, path: path.isEmpty ? "top level" : path, key: k, valid: valid,
+                                          homes: homes)
                 }
                 try check(v, against: child, file: file, path: join(path, k), field: join(field, k), given: &given)
             }

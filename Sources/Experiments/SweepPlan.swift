@@ -70,7 +70,9 @@ public struct SweepPlan: Sendable {
                                   allowed: "an object with keys " + topKeys.joined(separator: ", "))
         }
         for (k, _) in members where !topKeys.contains(k) {
-            throw unknownKeyError(file: file, path: "top level", key: k, valid: topKeys)
+            // A section of the experiment (`quietstar`, `model`, ...) given at the top level goes under "base".
+            throw unknownKeyError(file: file, path: "top level", key: k, valid: topKeys,
+                                  homes: ExperimentSchema.homes(of: k).map { "base." + $0 })
         }
         func string(_ key: String) throws -> String? {
             guard let v = root[key] else { return nil }
@@ -106,7 +108,8 @@ public struct SweepPlan: Sendable {
             for (key, v) in entries {
                 let at = "sweep[\"\(key)\"]"
                 guard leaves.contains(key) else {
-                    throw unknownKeyError(file: file, path: "sweep", key: key, valid: leaves)
+                    throw unknownKeyError(file: file, path: "sweep", key: key, valid: leaves,
+                                          homes: ExperimentSchema.homes(of: key).filter(leaves.contains))
                 }
                 guard case .array(let values) = v, !values.isEmpty else {
                     throw ExperimentError(file: file, path: at,
@@ -138,7 +141,10 @@ public struct SweepPlan: Sendable {
                 }
                 var one: [(path: String, value: JSON)] = []
                 for (key, value) in entries {
-                    guard leaves.contains(key) else { throw unknownKeyError(file: file, path: "extra[\(i)]", key: key, valid: leaves) }
+                    guard leaves.contains(key) else {
+                        throw unknownKeyError(file: file, path: "extra[\(i)]", key: key, valid: leaves,
+                                              homes: ExperimentSchema.homes(of: key).filter(leaves.contains))
+                    }
                     let schema = ExperimentSchema.defaults.value(at: key.split(separator: ".").map(String.init))!
                     var g = Set<String>()
                     try ExperimentSchema.check(value, against: schema, file: file, path: "extra[\(i)][\"\(key)\"]", field: key, given: &g)

@@ -26,6 +26,24 @@ final class LoadingTests: XCTestCase {
         assertError(#"{"base": {"data": {"gsm": {"modulos": 7}}}}"#, contains: ["base.data.gsm", "did you mean \"modulus\""])
     }
 
+    func testKeyAtTheWrongLevelIsPointedToItsPlace() {
+        // A section or setting given at the wrong level is named by its full path, not by an
+        // unrelated name that happens to be few edits away.
+        assertError(#"{"quietstar": {"thoughtLength": 3}}"#,
+                    contains: ["top level", "unknown key \"quietstar\"", "did you mean \"base.quietstar\"?"])
+        assertError(#"{"base": {"thoughtLength": 3}}"#,
+                    contains: ["at base:", "did you mean \"base.quietstar.thoughtLength\"?"])
+        assertError(#"{"base": {"model": {"lr": 0.001}}}"#,
+                    contains: ["at base.model:", "did you mean \"base.pretrain.lr\" or \"base.train.lr\"?"])
+        assertError(#"{"sweep": {"thoughtLength": [3, 7]}}"#,
+                    contains: ["at sweep:", "did you mean \"quietstar.thoughtLength\"?"])
+        assertError(#"{"extra": [{"method": "noThought"}]}"#,
+                    contains: ["at extra[0]:", "did you mean \"quietstar.method\"?"])
+        // Neither a typo nor a key of the schema: no guess at all.
+        guard let e = error(#"{"base": {"quietstar": {"temperatureOfThoughts": 1}}}"#) else { return XCTFail("no error") }
+        XCTAssertFalse(e.description.contains("did you mean"), e.description)
+    }
+
     func testWrongType() {
         assertError(#"{"base": {"train": {"steps": "ten"}}}"#,
                     contains: ["base.train.steps", "wrong type", "expected a number", "\"ten\""])
