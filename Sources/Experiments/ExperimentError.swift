@@ -44,16 +44,19 @@ func closest(_ name: String, in candidates: [String]) -> String? {
 /// "unknown key" text with a hint and the full list of valid names.
 ///
 /// The hint is the closest valid name when it is a likely typo (at most max(2, length / 3) edits
-/// away); otherwise `homes`, the places in the file where a key of that name does belong (a
-/// setting given at the wrong level, such as `thoughtLength` directly under `base`); otherwise none.
+/// away); otherwise the valid names that begin with the key (`items` -> `itemsPerSet`) and
+/// `homes`, the places in the file where a key of that name does belong (a setting given at the
+/// wrong level, such as `thoughtLength` directly under `base`); otherwise none.
 func unknownKeyError(file: String, path: String, key: String, valid: [String],
                      homes: [String] = []) -> ExperimentError {
-    var hint = ""
+    var names: [String] = []
     if let near = closest(key, in: valid), editDistance(key, near) <= max(2, key.count / 3) {
-        hint = " (did you mean \"\(near)\"?)"
-    } else if !homes.isEmpty {
-        hint = " (did you mean " + homes.map { "\"\($0)\"" }.joined(separator: " or ") + "?)"
+        names = [near]
+    } else {
+        names = valid.filter { $0.lowercased().hasPrefix(key.lowercased()) }
+        names += homes.filter { !names.contains($0) }
     }
+    let hint = names.isEmpty ? "" : " (did you mean " + names.map { "\"\($0)\"" }.joined(separator: " or ") + "?)"
     return ExperimentError(file: file, path: path, problem: "unknown key \"\(key)\"\(hint)",
                            allowed: valid.joined(separator: ", "))
 }

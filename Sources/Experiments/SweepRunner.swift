@@ -18,6 +18,8 @@ public struct SweepRunner {
     public struct Options: Sendable {
         public var results: String = "results"
         public var shard: Shard? = nil
+        /// Run ids to keep (`--only`); empty keeps every run. Applied before the shard.
+        public var only: [String] = []
         public var jobs: Int = 1
         /// BLAS threads per process.
         public var threadsPerJob: Int = 1
@@ -45,13 +47,21 @@ public struct SweepRunner {
         self.options = options
     }
 
-    public var runs: [RunSpec] { options.shard.map { $0.select(plan.runs) } ?? plan.runs }
+    public var runs: [RunSpec] {
+        let picked = options.only.isEmpty ? plan.runs : plan.runs.filter { options.only.contains($0.id) }
+        return options.shard.map { $0.select(picked) } ?? picked
+    }
 
     public func run(_ spec: RunSpec) -> Run { Run(plan: plan.name, spec: spec, results: options.results) }
 
     /// Checks that every selected run fits its model, and that no finished run was made with
     /// settings other than the experiment's current ones (before any work starts).
     public func check() throws {
+        let ids = plan.runs.map(\.id)
+        if let unknown = options.only.first(where: { !ids.contains($0) }) {
+            throw SweepSelectionError(message: "--only: \(plan.file) has no run \"\(unknown)\". Its runs: "
+                                      + ids.joined(separator: ", ") + ". Nothing was run.")
+        }
         for r in runs.map(run) {
             try r.checkFits()
             try r.checkNotStale(experimentFile: plan.file)
@@ -137,6 +147,7 @@ public struct SweepRunner {
             var args = ["worker", plan.file, "--results", options.results, "--threads", String(threads),
                         "--shared-by", String(options.jobs), "--parent", String(getpid())]
             if let s = options.shard { args += ["--shard", s.description] }
+            for id in options.only { args += ["--only", id] }
             p.arguments = args
             try p.run()
             workers.append(p)
@@ -146,6 +157,12 @@ public struct SweepRunner {
             throw WorkerError(message: "a worker process exited with status \(bad.terminationStatus)")
         }
     }
+}
+
+/// `--only` names a run the experiment does not have.
+public struct SweepSelectionError: Error, CustomStringConvertible, Equatable {
+    public let message: String
+    public var description: String { message }
 }
 
 public struct WorkerError: Error, CustomStringConvertible {

@@ -40,8 +40,16 @@ public struct TrainedRun {
         let ckpt = "\(directory)/\(id).ckpt", json = "\(directory)/\(id).json", h5 = "\(directory)/\(id).h5"
         guard fm.fileExists(atPath: ckpt) else {
             let status = RunStatus.read(h5)
-            throw TrainedRunError("run \(directory)/\(id) has no checkpoint \(ckpt) (status: \(status)); "
-                                  + "only complete runs can be loaded")
+            var text = "run \(directory)/\(id) has no checkpoint \(ckpt) (status: \(status)); only complete runs can be loaded"
+            if status == .complete {
+                // A fresh clone has the logs but not the checkpoints (kept out of git).
+                let experiment = URL(fileURLWithPath: directory).lastPathComponent
+                text += ". Checkpoints are not kept in git; to make this one again, train just this run into another"
+                    + " folder, `swift run sweep experiments/\(experiment).json --only \(id) --results <folder>` (the"
+                    + " same seed gives the same model; its base model is pretrained first), then name the run"
+                    + " <folder>/\(experiment)/\(id).ckpt"
+            }
+            throw TrainedRunError(text)
         }
         let configText: String
         let configFile: String

@@ -19,6 +19,9 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Only the i-th of N shares of the runs (1-based, i/N; run k goes to shard k mod N + 1).")
     var shard: String?
     @Option(help: "Threads per process (results do not depend on it).") var threads: Int = 1
+    @Option(help: ArgumentHelp("Only this run (an id as --dry-run lists it); repeat, or separate ids by commas.",
+                               valueName: "run-id"))
+    var only: [String] = []
 
     func validate() throws {
         guard jobs >= 1 else { throw ValidationError("--jobs must be >= 1 (got \(jobs))") }
@@ -31,13 +34,15 @@ struct RunCommand: ParsableCommand {
         var options = SweepRunner.Options()
         options.results = results
         options.shard = try shard.map(Shard.init(parsing:))
+        options.only = RunCommand.ids(only)
         options.jobs = jobs
         options.threadsPerJob = threads
         options.executable = Executable.path
         let runner = SweepRunner(plan: plan, options: options)
         try runner.check()
         if dryRun {
-            print("\(plan.name): \(runner.runs.count) runs\(options.shard.map { " (shard \($0))" } ?? "") -> \(results)/\(plan.name)/")
+            let selection = (options.only.isEmpty ? "" : " (--only)") + (options.shard.map { " (shard \($0))" } ?? "")
+            print("\(plan.name): \(runner.runs.count) runs\(selection) -> \(results)/\(plan.name)/")
             runner.listing().forEach { print($0) }
             return
         }
@@ -46,6 +51,11 @@ struct RunCommand: ParsableCommand {
               + "\(runner.runs.count - summary.complete.count - summary.failed.count) not finished "
               + "(of \(runner.runs.count)); results in \(results)/\(plan.name)/")
         if !summary.failed.isEmpty { print("failed: " + summary.failed.joined(separator: ", ")) }
+    }
+
+    /// `--only a,b --only c` -> [a, b, c].
+    static func ids(_ values: [String]) -> [String] {
+        values.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 }
 
@@ -60,6 +70,7 @@ struct WorkerCommand: ParsableCommand {
     @Option var threads: Int = 1
     @Option(help: "Processes sharing the runs (for the sweep ETA).") var sharedBy: Int = 1
     @Option(help: "Process id of the sweep: the worker stops once that process is gone.") var parent: Int32?
+    @Option var only: [String] = []
 
     func run() throws {
         if let parent { ParentWatch.start(parent: parent) }
@@ -67,6 +78,7 @@ struct WorkerCommand: ParsableCommand {
         options.results = results
         options.sharedBy = sharedBy
         options.shard = try shard.map(Shard.init(parsing:))
+        options.only = only
         options.threadsPerJob = threads
         let runner = SweepRunner(plan: try SweepPlan.load(file: experiment), options: options)
         _ = try runner.execute(progress: SweepProgress(live: false))

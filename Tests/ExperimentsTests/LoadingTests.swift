@@ -39,6 +39,8 @@ final class LoadingTests: XCTestCase {
                     contains: ["at sweep:", "did you mean \"quietstar.thoughtLength\"?"])
         assertError(#"{"extra": [{"method": "noThought"}]}"#,
                     contains: ["at extra[0]:", "did you mean \"quietstar.method\"?"])
+        assertError(#"{"base": {"eval": {"items": 10}}}"#,
+                    contains: ["did you mean \"itemsPerSet\" or \"base.eval.cot.items\"?"])
         // Neither a typo nor a key of the schema: no guess at all.
         guard let e = error(#"{"base": {"quietstar": {"temperatureOfThoughts": 1}}}"#) else { return XCTFail("no error") }
         XCTAssertFalse(e.description.contains("did you mean"), e.description)

@@ -55,6 +55,28 @@ final class SweepTests: XCTestCase {
         XCTAssertThrowsError(try Shard(parsing: "1-4"))
     }
 
+    func testOnlyKeepsTheNamedRunsBeforeSharding() throws {
+        let plan = try SweepPlan.parse(text: text, file: "t.json")
+        var o = SweepRunner.Options()
+        o.results = NSTemporaryDirectory() + "qs-only-\(UUID().uuidString)"
+        o.only = ["thoughtLength=12_method=noThought_seed=3", "thoughtLength=4_method=quietSTaR_seed=2"]
+        XCTAssertEqual(SweepRunner(plan: plan, options: o).runs.map(\.index), [1, 17], "sweep order, not --only order")
+        XCTAssertNoThrow(try SweepRunner(plan: plan, options: o).check())
+        o.shard = try Shard(parsing: "2/2")
+        XCTAssertEqual(SweepRunner(plan: plan, options: o).runs.map(\.index), [1, 17], "both indices are odd: shard 2 of 2")
+        o.shard = try Shard(parsing: "1/2")
+        XCTAssertEqual(SweepRunner(plan: plan, options: o).runs.map(\.index), [])
+        o.shard = nil
+        o.only = []
+        XCTAssertEqual(SweepRunner(plan: plan, options: o).runs.count, 18, "no --only: every run")
+        o.only = ["thoughtLength=4_method=quietSTaR_seed=9"]
+        XCTAssertThrowsError(try SweepRunner(plan: plan, options: o).check()) { e in
+            let text = "\(e)"
+            XCTAssertTrue(text.contains("t.json has no run \"thoughtLength=4_method=quietSTaR_seed=9\""), text)
+            XCTAssertTrue(text.contains("thoughtLength=4_method=quietSTaR_seed=1, "), "lists the runs: \(text)")
+        }
+    }
+
     func testSlurmScript() {
         var s = SlurmScript(jobName: "sweep-t", executable: "/repo/.build/debug/sweep", experimentFile: "/repo/experiments/t.json",
                             results: "/repo/results", workingDirectory: "/repo", shards: 6)

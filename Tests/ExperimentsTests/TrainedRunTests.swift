@@ -131,6 +131,12 @@ final class TrainedRunTests: XCTestCase {
         try FileManager.default.removeItem(atPath: "\(other)/a/\(id).ckpt")
         m = message { _ = try TrainedRun.load("a/\(id)", results: other) }
         XCTAssertTrue(m.contains("has no checkpoint") && m.contains("only complete runs"), m)
+        XCTAssertFalse(m.contains("--only"), "a run that never finished is not offered a rerun: \(m)")
+        // A complete log without its checkpoint (a fresh clone): how to train that run again.
+        try FileManager.default.copyItem(atPath: "\(TrainedRunFixture.directory)/\(id).h5", toPath: "\(other)/a/\(id).h5")
+        m = message { _ = try TrainedRun.load("a/\(id)", results: other) }
+        XCTAssertTrue(m.contains("status: complete") && m.contains("experiments/a.json --only \(id) --results <folder>"),
+                      "a complete run without its checkpoint says how to train it again: \(m)")
 
         // Words outside the vocabulary.
         let run = try TrainedRun.load(id, results: results)
