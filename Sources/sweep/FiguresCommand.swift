@@ -11,6 +11,13 @@ struct FiguresCommand: ParsableCommand {
     @Option(help: "Folder holding one sub-folder of run logs per experiment.") var results: String = "results"
     @Option(help: "Folder for the figures (PNG, SVG, .gp script and .dat data).") var out: String = "paper-figures"
 
+    func validate() throws {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: results, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw ValidationError("--results \(results): no such folder (it should hold one folder of run logs per experiment)")
+        }
+    }
+
     func run() throws {
         let outcome = try ReportGenerator(resultsDirectory: results, figuresDirectory: out).run()
         let counted = outcome.results.experiments.values.map(\.count).reduce(0, +)

@@ -42,7 +42,7 @@ struct RunCommand: ParsableCommand {
         try runner.check()
         if dryRun {
             let selection = (options.only.isEmpty ? "" : " (--only)") + (options.shard.map { " (shard \($0))" } ?? "")
-            print("\(plan.name): \(runner.runs.count) runs\(selection) -> \(results)/\(plan.name)/")
+            print("\(plan.name): \(runner.runs.count) run\(runner.runs.count == 1 ? "" : "s")\(selection) -> \(results)/\(plan.name)/")
             runner.listing().forEach { print($0) }
             return
         }
