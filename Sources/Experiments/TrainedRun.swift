@@ -142,16 +142,25 @@ public struct TrainedRun {
     }
 
     /// "; close matches: a, b, c" (up to 5: names containing the reference first, then by edit
-    /// distance), or "; there are no runs" when the folder holds none.
+    /// distance, at most max(3, length / 3) edits away), "; no close match ..." with a few of the
+    /// names when none is close, or "; it holds no runs" when the folder holds none.
     static func suggestions(_ reference: String, _ names: [String]) -> String {
         if names.isEmpty { return "; it holds no runs" }
         let key = reference.lowercased()
-        let ranked = names.sorted { a, b in
+        func distance(_ name: String) -> Int {
+            min(editDistance(reference, name), editDistance(reference, String(name.split(separator: "/").last ?? "")))
+        }
+        let limit = max(3, reference.count / 3)
+        let close = names.filter { $0.lowercased().contains(key) || distance($0) <= limit }
+        let ranked = close.sorted { a, b in
             let ca = a.lowercased().contains(key), cb = b.lowercased().contains(key)
             if ca != cb { return ca }
-            let da = min(editDistance(reference, a), editDistance(reference, String(a.split(separator: "/").last ?? "")))
-            let db = min(editDistance(reference, b), editDistance(reference, String(b.split(separator: "/").last ?? "")))
+            let da = distance(a), db = distance(b)
             return da != db ? da < db : a < b
+        }
+        if ranked.isEmpty {
+            return "; no close match among its \(names.count) runs (e.g. \(names.prefix(3).joined(separator: ", "))); "
+                + "`swift run sweep experiments/<experiment>.json --dry-run` lists an experiment's run ids"
         }
         return "; close matches: " + ranked.prefix(5).joined(separator: ", ")
     }

@@ -105,6 +105,15 @@ final class TrainedRunTests: XCTestCase {
         m = message { _ = try TrainedRun.load(scratch + "/none.ckpt", results: results) }
         XCTAssertTrue(m.contains("no such file: \(scratch)/none.ckpt"), m)
 
+        // Only names that are close are offered; otherwise a few names and where to list them.
+        let names = ["thought-length/thoughtLength=11_seed=1", "controls/method=pause_seed=1"]
+        XCTAssertEqual(TrainedRun.suggestions("thought-length/method=quietSTaR_thoughtLength=11_seed=1", names),
+                       "; close matches: thought-length/thoughtLength=11_seed=1")
+        let none = TrainedRun.suggestions("nosuchrun", names)
+        XCTAssertTrue(none.hasPrefix("; no close match among its 2 runs (e.g. thought-length/thoughtLength=11_seed=1, "), none)
+        XCTAssertTrue(none.contains("--dry-run"), none)
+        XCTAssertEqual(TrainedRun.suggestions("x", []), "; it holds no runs")
+
         // Ambiguous id: the same id in two experiments.
         let other = scratch + "/results"
         for exp in ["a", "b"] {
