@@ -41,16 +41,20 @@ func closest(_ name: String, in candidates: [String]) -> String? {
     candidates.min { editDistance(name, $0) < editDistance(name, $1) }
 }
 
+/// The most edits a misspelt name is taken to be away from the name meant: max(2, length / 3).
+/// Farther names are not offered as "did you mean" (unknown keys and run names alike).
+func typoLimit(_ given: String) -> Int { max(2, given.count / 3) }
+
 /// "unknown key" text with a hint and the full list of valid names.
 ///
-/// The hint is the closest valid name when it is a likely typo (at most max(2, length / 3) edits
-/// away); otherwise the valid names that begin with the key (`items` -> `itemsPerSet`) and
+/// The hint is the closest valid name when it is a likely typo (within `typoLimit` edits);
+/// otherwise the valid names that begin with the key (`items` -> `itemsPerSet`) and
 /// `homes`, the places in the file where a key of that name does belong (a setting given at the
 /// wrong level, such as `thoughtLength` directly under `base`); otherwise none.
 func unknownKeyError(file: String, path: String, key: String, valid: [String],
                      homes: [String] = []) -> ExperimentError {
     var names: [String] = []
-    if let near = closest(key, in: valid), editDistance(key, near) <= max(2, key.count / 3) {
+    if let near = closest(key, in: valid), editDistance(key, near) <= typoLimit(key) {
         names = [near]
     } else {
         names = valid.filter { $0.lowercased().hasPrefix(key.lowercased()) }

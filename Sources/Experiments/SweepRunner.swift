@@ -160,7 +160,7 @@ public struct SweepRunner {
 }
 
 /// `--only` names a run the experiment does not have.
-public struct SweepSelectionError: Error, CustomStringConvertible, Equatable {
+public struct SweepSelectionError: Error, CustomStringConvertible {
     public let message: String
     public var description: String { message }
 }

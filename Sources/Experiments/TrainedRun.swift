@@ -142,7 +142,7 @@ public struct TrainedRun {
     }
 
     /// "; close matches: a, b, c" (up to 5: names containing the reference first, then by edit
-    /// distance, at most max(3, length / 3) edits away), "; no close match ..." with a few of the
+    /// distance, at most `typoLimit` edits away), "; no close match ..." with a few of the
     /// names when none is close, or "; it holds no runs" when the folder holds none.
     static func suggestions(_ reference: String, _ names: [String]) -> String {
         if names.isEmpty { return "; it holds no runs" }
@@ -150,8 +150,7 @@ public struct TrainedRun {
         func distance(_ name: String) -> Int {
             min(editDistance(reference, name), editDistance(reference, String(name.split(separator: "/").last ?? "")))
         }
-        let limit = max(3, reference.count / 3)
-        let close = names.filter { $0.lowercased().contains(key) || distance($0) <= limit }
+        let close = names.filter { $0.lowercased().contains(key) || distance($0) <= typoLimit(reference) }
         let ranked = close.sorted { a, b in
             let ca = a.lowercased().contains(key), cb = b.lowercased().contains(key)
             if ca != cb { return ca }
