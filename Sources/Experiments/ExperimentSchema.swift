@@ -6,7 +6,8 @@ import SyntheticData
 /// keys that exist here (plus the optional ones), with values of the same JSON type.
 enum ExperimentSchema {
     /// Keys that are optional (absent from the encoded defaults because their default is null).
-    static let optionalLeaves: [String] = ["quietstar.mixingHeadWidth", "quietstar.endMarkerScale"]
+    static let optionalLeaves: [String] = ["quietstar.mixingHeadWidth", "quietstar.endMarkerScale",
+                                           "quietstar.rewardBaseline"]
         + CorpusKind.allCases.map { "data.corpus.\($0.rawValue).kbIsA" } + ["data.kb.fineTuneEntityFraction", "data.kb.heldOutGroupFraction", "data.kb.bridges", "data.gsm.shuffleFraction", "eval.cot.steps"]
 
     /// Keys whose value comes from another field; setting them is an error pointing there.
@@ -20,6 +21,7 @@ enum ExperimentSchema {
         "quietstar.method": QuietSTaRConfig.Method.allCases.map(\.rawValue),
         "quietstar.mixingSide": ["thought", "base"],
         "quietstar.mixingActivation": ["none", "sigmoid"],
+        "quietstar.rewardBaseline": QuietSTaRConfig.RewardBaseline.allCases.map(\.rawValue),
         "eval.decoding": ["greedy", "sampled"],
         "train.corpus": ["reasoning", "generic", "base"],
         "data.corpus.packing": Packing.allCases.map(\.rawValue),

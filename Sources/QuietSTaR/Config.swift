@@ -29,6 +29,16 @@ public struct QuietSTaRConfig: Codable, Equatable, Sendable {
     /// (what the authors' evaluation code effectively does).
     public enum ThoughtDecoding: String, Codable, Sendable { case greedy, sampled }
 
+    /// What a thought's reward is compared with before REINFORCE: advantage = reward - baseline.
+    public enum RewardBaseline: String, Codable, Sendable, CaseIterable {
+        /// The mean reward of the r rationales of the same position (the paper; the authors'
+        /// code with n_passes > 1). With r = 1 every advantage is 0: no policy gradient.
+        case mean
+        /// None: the advantage is the reward itself (the authors' code with one rationale, the
+        /// paper's "no-baseline" ablation). Unbiased but noisier.
+        case none
+    }
+
     public var method: Method = .quietSTaR
     /// t: thought tokens sampled between the start and end markers (authors: n_ahead - 3... n_ahead = t + 3).
     public var thoughtLength: Int = 8
@@ -49,6 +59,11 @@ public struct QuietSTaRConfig: Codable, Equatable, Sendable {
     public var policyWeight: Float = 1
     /// Clamp negative advantages to 0 (authors: on).
     public var clampNegativeAdvantage: Bool = true
+    /// The REINFORCE baseline (nil: `.mean`; stored only when set, so earlier configurations keep
+    /// their resolved form).
+    public var rewardBaseline: RewardBaseline? = nil
+    /// The baseline in use.
+    public var effectiveRewardBaseline: RewardBaseline { rewardBaseline ?? .mean }
     /// Token whose embedding initialises the start marker (authors: "---"). Set by the experiment.
     public var startMarkerInitToken: Int = 0
     /// Token whose embedding initialises the end marker. Set by the experiment.

@@ -24,7 +24,8 @@ extension QuietSTaRModel {
     /// The total loss of one batch ("learn"):
     ///   0.5 * talk NLL + 0.5 * base NLL + beta * policy loss (weights from the config).
     /// Reward of a thought: r = sum_k (log p_talk(x_{i+1+k}) - log p_base(x_{i+1+k})), detached.
-    /// Advantage: r minus the mean over the r rationales of the same position (clamped at 0 if set).
+    /// Advantage: r minus the mean over the r rationales of the same position (`rewardBaseline`
+    /// mean, the default) or r itself (`none`); clamped at 0 if set.
     /// Policy loss: mean over thought steps and positions of -A * log pi.
     /// - tokens, targets: B * L each (targets[i] = x_{i+1}, or ignoreIndex).
     public func loss(tokens: [Int], targets: [Int], batch b: Int, length l: Int,
@@ -96,9 +97,10 @@ extension QuietSTaRModel {
         for bi in 0..<b { for i in 0..<l {
             let idxs = (0..<r).map { ($0 * b + bi) * l + i }
             guard scored[idxs[0]] else { continue }
-            let mean = idxs.reduce(Float(0)) { $0 + reward[$1] } / Float(r)
+            let baseline = config.effectiveRewardBaseline == .mean
+                ? idxs.reduce(Float(0)) { $0 + reward[$1] } / Float(r) : 0
             for idx in idxs {
-                var a = reward[idx] - mean
+                var a = reward[idx] - baseline
                 if config.clampNegativeAdvantage { a = max(a, 0) }
                 advantage[idx] = a
                 rewardSum += reward[idx]; scoredCount += 1

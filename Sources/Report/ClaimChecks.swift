@@ -248,27 +248,36 @@ public struct ClaimChecker {
         func checks(_ number: String, claim: String, paper: String, field: String, key: (Setting) -> Int?,
                     reference: Int) -> [ClaimCheck] {
             // Settings equal in everything but `key` form a group; each value > reference is compared with it.
+            // For r, the reward baseline is part of the compared setting, not of the group: the r = 1
+            // reference is the one without a baseline (the reward itself as advantage, the paper's
+            // no-baseline ablation) when there is one; r = 1 with the mean baseline has advantage 0.
+            let varied = field == "rationales" ? [field, "rewardBaseline"] : [field]
             var groups: [String: [Setting]] = [:]
             for s in settings where key(s) != nil {
                 let fields = [("thoughtLength", s.thoughtLength), ("nTrue", s.nTrue), ("rationales", s.rationales)]
                     .filter { $0.0 != field }.map { "\($0.0)=\(String(describing: $0.1))" }
-                let others = s.overrides.filter { ![field, "thoughtLength", "nTrue", "rationales"]
+                let others = s.overrides.filter { !(varied + ["thoughtLength", "nTrue", "rationales"])
                     .contains(String($0.key.split(separator: ".").last ?? "")) }.map { "\($0.key)=\($0.value)" }
                 groups[(fields + others).joined(separator: "|"), default: []].append(s)
             }
+            func noBaseline(_ s: Setting) -> Bool { s.override("rewardBaseline") == "none" }
             return ClaimChecker.tasks.map { task in
                 var c = ClaimCheck(number: number, task: task.name, claim: claim, paper: paper, ours: "no data",
                                    verdict: .inconclusive, reason: "no group with value \(reference) and a larger value in ablations")
                 c.experiment = "ablations"
                 var verdicts: [Verdict] = [], ours: [String] = [], reasons: [String] = []
                 for (_, group) in groups.sorted(by: { $0.key < $1.key }) {
-                    guard let ref = group.first(where: { key($0) == reference }), let r = ref.finalSummary(task.column) else { continue }
-                    for s in group where key(s)! > reference {
+                    let refs = group.filter { key($0) == reference }
+                    guard let ref = refs.first(where: noBaseline) ?? refs.first, let r = ref.finalSummary(task.column)
+                    else { continue }
+                    let refName = field != "rationales" ? "\(reference)"
+                        : noBaseline(ref) ? "\(reference) (no baseline)" : "\(reference) (advantage 0)"
+                    for s in group where key(s)! > reference && !noBaseline(s) {
                         guard let a = s.finalSummary(task.column) else { continue }
                         let (v, why) = VerdictRules.compare(a, over: r, bar: 0)
                         verdicts.append(v)
-                        ours.append("\(key(s)!): \(describe(a)) vs \(reference): \(describe(r))")
-                        reasons.append("\(key(s)!) vs \(reference): \(why)")
+                        ours.append("\(key(s)!): \(describe(a)) vs \(refName): \(describe(r))")
+                        reasons.append("\(key(s)!) vs \(refName): \(why)")
                     }
                 }
                 if !verdicts.isEmpty {

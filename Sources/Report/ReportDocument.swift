@@ -96,7 +96,10 @@ public struct ReportDocument {
             "- Claim 5b: G = gain of the reasoning-dense corpus - gain of the generic corpus (over corpus-matched baselines when present), B = 0.",
             "- Claim 6: G = maj@8 with Quiet-STaR - maj@8 of the baseline model (or of the same model with thoughts off), B = 0.",
             "- Claim 7: every setting with r >= 2 (n_true > 1) against the r = 1 (n_true = 1) setting equal in all else, B = 0; "
-                + "holds if all comparisons hold, does not hold if any does not.",
+                + "holds if all comparisons hold, does not hold if any does not. For 7a the r = 1 reference is the setting "
+                + "without a reward baseline (`rewardBaseline` none: the reward itself is the advantage, the paper's "
+                + "no-baseline ablation) when there is one; otherwise r = 1 with the mean baseline, whose advantage is 0 "
+                + "(no policy gradient at all).",
             "- \"per seed\" (claims 1, 2, 5a, 5b): the same comparison within each seed that all its settings ran, for the "
                 + "direction seed by seed; the verdicts do not use it.",
         ]

@@ -1,5 +1,6 @@
 import XCTest
 @testable import Experiments
+import QuietSTaR
 
 /// Strict loading: every bad input gives one paragraph naming the file, the JSON path and the
 /// allowed values.
@@ -76,6 +77,16 @@ final class LoadingTests: XCTestCase {
         XCTAssertNil(error(#"{"base": {"data": {"kb": {"bridges": "context"}, "corpus": {"base": {"kbIsA": 0.1}}}}}"#))
         let context = try? SweepPlan.parse(text: #"{"name": "c", "base": {"data": {"kb": {"bridges": "context"}}}}"#, file: "c.json")
         XCTAssertEqual(context?.runs[0].experiment.data.kb.bridges, .context)
+        assertError(#"{"base": {"quietstar": {"rewardBaseline": "nothing"}}}"#,
+                    contains: ["base.quietstar.rewardBaseline", "mean, none"])
+        let plan = try? SweepPlan.parse(text: #"{"name": "r", "extra": [{"quietstar.rationales": 1, "quietstar.rewardBaseline": "none"}]}"#,
+                                        file: "r.json")
+        XCTAssertEqual(plan?.runs.map(\.id), ["run", "rationales=1_rewardBaseline=none"])
+        XCTAssertEqual(plan?.runs[0].experiment.quietstar.effectiveRewardBaseline, QuietSTaRConfig.RewardBaseline.mean)
+        XCTAssertEqual(plan?.runs[1].experiment.quietstar.effectiveRewardBaseline, QuietSTaRConfig.RewardBaseline.none)
+        // Unset, it is not stored: earlier runs keep their resolved configuration.
+        let plain = try? SweepPlan.parse(text: #"{"name": "p"}"#, file: "p.json")
+        XCTAssertEqual(plain?.runs[0].resolved.text().contains("rewardBaseline"), false)
     }
 
     func testEmptyListsAndSyntax() {

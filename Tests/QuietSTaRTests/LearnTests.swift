@@ -9,10 +9,12 @@ final class LearnTests: XCTestCase {
     /// Directional derivative of the whole surrogate loss (talk + base + policy), with the sampled
     /// thoughts and the advantages held fixed at their first values.
     func testSurrogateLossDirectionalDerivative() {
-        for method in [QuietSTaRConfig.Method.quietSTaR, .pause] {
+        for (method, baseline) in [(QuietSTaRConfig.Method.quietSTaR, QuietSTaRConfig.RewardBaseline.mean),
+                                   (.quietSTaR, .none), (.pause, .mean)] {
             let m = makeModel(t: 2, r: 2, nTrue: 2, seed: 5)
             var cfg = m.config
             cfg.method = method
+            cfg.rewardBaseline = baseline
             cfg.clampNegativeAdvantage = false
             cfg.policyWeight = 0.7
             let model = QuietSTaRModel(gpt: m.gpt, config: cfg, using: &m.rngForTests)
@@ -31,7 +33,7 @@ final class LearnTests: XCTestCase {
             }
             for seed in [1, 2] as [UInt64] {
                 let (a, n) = GradCheck.directional(model.parameters, eps: 1e-3, seed: seed, f)
-                XCTAssertEqual(a, n, accuracy: 2e-3 + 2e-2 * abs(a), "\(method) seed \(seed)")
+                XCTAssertEqual(a, n, accuracy: 2e-3 + 2e-2 * abs(a), "\(method) \(baseline) seed \(seed)")
             }
             // The marker embeddings and the mixing head receive gradients.
             model.zeroGrad()
@@ -60,6 +62,7 @@ final class LearnTests: XCTestCase {
     /// mean over r rationales, policy loss -A log pi) recovers the analytic gradient of the expected
     /// reward: same direction, and magnitude (r - 1) / r of it, because the baseline includes the
     /// sample itself. The baseline changes the expected gradient by that scale only, never its direction.
+    /// Without a baseline (one rationale, the reward itself as advantage) the magnitude is the full one.
     func testReinforceBanditRecoversAnalyticGradient() {
         let rewards: [Float] = [1.0, 0.2, -0.5, 0.6]
         let theta = Tensor([0.3, -0.2, 0.5, 0.0], shape: [1, 4], requiresGrad: true)
@@ -67,13 +70,13 @@ final class LearnTests: XCTestCase {
         let probs = theta.softmax().data
         let expected = zip(probs, rewards).map { $0 * $1 }.reduce(0, +)
         let analytic = (0..<4).map { probs[$0] * (rewards[$0] - expected) }  // d E[R] / d theta
-        for r in [2, 4] {
+        for (r, baseline) in [(2, QuietSTaRConfig.RewardBaseline.mean), (4, .mean), (1, .none)] {
             let n = 20_000
             theta.zeroGrad()
             var acts: [Int] = [], adv: [Float] = []
             for _ in 0..<n {
                 let a = (0..<r).map { _ in probs.withUnsafeBufferPointer { rng.categorical($0) } }
-                let mean = a.map { rewards[$0] }.reduce(0, +) / Float(r)
+                let mean = baseline == .mean ? a.map { rewards[$0] }.reduce(0, +) / Float(r) : 0
                 acts += a
                 adv += a.map { rewards[$0] - mean }
             }
@@ -82,11 +85,53 @@ final class LearnTests: XCTestCase {
             let policy = (logPi * Tensor(adv.map { -$0 / Float(n) }, shape: [n * r])).sum()
             policy.backward()
             let est = theta.grad.map { -$0 / Float(r) }  // ascent direction, per sample
-            let scale = Float(r - 1) / Float(r)
+            let scale = baseline == .mean ? Float(r - 1) / Float(r) : 1
             let dot = zip(est, analytic).map { $0 * $1 }.reduce(0, +)
             let cos = dot / (norm(est) * norm(analytic))
-            XCTAssertGreaterThan(cos, 0.99, "r \(r): direction")
-            XCTAssertEqual(norm(est) / norm(analytic), scale, accuracy: 0.08, "r \(r): magnitude")
+            XCTAssertGreaterThan(cos, 0.99, "r \(r) \(baseline): direction")
+            XCTAssertEqual(norm(est) / norm(analytic), scale, accuracy: 0.08, "r \(r) \(baseline): magnitude")
+        }
+    }
+
+    /// The two reward baselines on the same thoughts: `none` leaves each reward as its advantage
+    /// (their mean over scored positions is the logged mean reward), `mean` subtracts the mean of
+    /// the r rationales of the position; with r = 1 that leaves nothing (advantage 0, no policy loss).
+    func testRewardBaselines() {
+        let b = 2, l = 5
+        var r0 = RNG(seed: 4)
+        let x = (0..<(b * l)).map { _ in 3 + r0.int(10) }
+        var targets = (0..<(b * l)).map { _ in 3 + r0.int(10) }
+        targets[9] = ignoreIndex
+        func advantages(r: Int, _ baseline: QuietSTaRConfig.RewardBaseline) -> ([Float], StepStats) {
+            let m = makeModel(t: 2, r: r, nTrue: 2, seed: 9)
+            var cfg = m.config
+            cfg.clampNegativeAdvantage = false
+            cfg.rewardBaseline = baseline
+            let model = QuietSTaRModel(gpt: m.gpt, config: cfg, using: &m.rngForTests)
+            for (a, c) in zip(model.parameters, m.parameters) { a.data = c.data }
+            var rng = RNG(seed: 2)
+            let ((_, stats), replay) = model.loss(tokens: x, targets: targets, batch: b, length: l, replay: nil,
+                                                   using: &rng)
+            return (replay.advantage, stats)
+        }
+        for r in [1, 2] {
+            let (none, stats) = advantages(r: r, .none)
+            let (mean, statsMean) = advantages(r: r, .mean)
+            XCTAssertEqual(stats.rewardMean, statsMean.rewardMean, "r \(r): same thoughts, same rewards")
+            let scored = (0..<(b * r * l)).filter { none[$0] != 0 }
+            XCTAssertGreaterThan(scored.count, b * r * 2, "r \(r): rewards are not zero")
+            XCTAssertEqual(scored.map { none[$0] }.reduce(0, +) / Float(scored.count), stats.rewardMean,
+                           accuracy: 1e-5, "r \(r): advantage = reward")
+            for bi in 0..<b { for i in 0..<l {
+                let rows = (0..<r).map { ($0 * b + bi) * l + i }
+                let m = rows.map { none[$0] }.reduce(0, +) / Float(r)
+                for idx in rows { XCTAssertEqual(mean[idx], none[idx] - m, accuracy: 1e-6, "r \(r) row \(idx)") }
+            } }
+            if r == 1 {
+                XCTAssertTrue(mean.allSatisfy { $0 == 0 }, "r = 1 with the mean baseline: advantage 0")
+                XCTAssertEqual(statsMean.policyLoss, 0)
+                XCTAssertNotEqual(stats.policyLoss, 0)
+            }
         }
     }
 

@@ -118,6 +118,41 @@ final class ReportGenerationTests: XCTestCase {
         XCTAssertTrue(report.contains("; per seed (1 / 2 / 3): -2.0 / -2.0 / -2.0 pts |"), report)
     }
 
+    /// Claim 7a compares r >= 2 with r = 1 without a reward baseline (the paper's ablation) when the
+    /// ablations have that setting; r = 1 with the mean baseline (advantage 0) is the reference only
+    /// without it.
+    func testRationalesAreComparedWithTheNoBaselineSetting() throws {
+        func runs(withNoBaseline: Bool) -> [Fixtures.RunSpec] {
+            var out: [Fixtures.RunSpec] = []
+            for seed in [1, 2, 3] {
+                let j = 0.004 * Double(seed - 2)
+                var settings: [([(String, String)], Int, Double)] = [([("rationales", "1")], 1, 0.50),
+                                                                      ([("rationales", "2")], 2, 0.40),
+                                                                      ([("rationales", "4")], 4, 0.42)]
+                if withNoBaseline { settings.append(([("rationales", "1"), ("rewardBaseline", "none")], 1, 0.20)) }
+                for (overrides, r, gsm) in settings {
+                    out.append(Fixtures.RunSpec(experiment: "ablations", overrides: overrides, method: "quietSTaR",
+                                                seed: seed, rationales: r, gsm: gsm + j, csqa: 0.4 + j))
+                }
+            }
+            return out
+        }
+        let (dir, outcome) = try generate(runs(withNoBaseline: true), "ablations-no-baseline")
+        defer { Fixtures.cleanUp(dir) }
+        XCTAssertEqual(verdict(outcome, "7a"), .holds)
+        let claim = try XCTUnwrap(outcome.checks.first { $0.number == "7a" && $0.task == "GSM-style" })
+        XCTAssertTrue(claim.ours.hasPrefix("2: 40.0% (3 seeds") && claim.ours.contains("vs 1 (no baseline): 20.0%"), claim.ours)
+        XCTAssertFalse(claim.ours.contains("advantage 0"), claim.ours)
+        let report = try String(contentsOfFile: outcome.reportPath, encoding: .utf8)
+        XCTAssertTrue(report.contains("8 thought tokens (paper: 10), 4 ahead, r = 1, no reward baseline"), report)
+
+        let (dir2, outcome2) = try generate(runs(withNoBaseline: false), "ablations-advantage-0")
+        defer { Fixtures.cleanUp(dir2) }
+        XCTAssertEqual(verdict(outcome2, "7a"), .doesNotHold)
+        let claim2 = try XCTUnwrap(outcome2.checks.first { $0.number == "7a" && $0.task == "GSM-style" })
+        XCTAssertTrue(claim2.ours.contains("vs 1 (advantage 0): 50.0%"), claim2.ours)
+    }
+
     func testCSQAClaimsComeFromTheCSQAExperimentWhenPresent() throws {
         // thought-length: CSQA-style gains 3 < 6 < 10 pts; csqa experiment: no gain at all.
         var runs = Fixtures.thoughtLength()
