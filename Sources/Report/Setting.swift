@@ -94,6 +94,7 @@ public struct Setting: Sendable {
             case "rationales": parts.append("r = \(value)")
             case "nTrue": parts.append("n_true = \(value)")
             case "thoughtLength": parts.append("t = \(value)")
+            case "policyWeight": parts.append("policy weight \(value)")
             case "rewardBaseline": parts.append(value == "none" ? "no reward baseline" : "reward baseline: \(value)")
             default: parts.append("\(short): \(value)")
             }

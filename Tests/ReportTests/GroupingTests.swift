@@ -70,12 +70,14 @@ final class GroupingTests: XCTestCase {
             .init(experiment: "corpus", overrides: [("corpus", "generic"), ("method", "quietSTaR")], method: "quietSTaR", seed: 1),
             .init(experiment: "corpus", overrides: [("corpus", "generic"), ("method", "noThought")], method: "noThought", seed: 1),
             .init(experiment: "ablations", overrides: [("rationales", "4")], method: "quietSTaR", seed: 1, rationales: 4),
+            .init(experiment: "ablations", overrides: [("policyWeight", "10")], method: "quietSTaR", seed: 1),
             .init(experiment: "controls", overrides: [("method", "pause")], method: "pause", seed: 1),
         ], to: dir)
         let results = try Results.load(from: dir.path)
         XCTAssertEqual(results.settings(of: "corpus").map(\.label),
                        ["Baseline, corpus: generic", "8 thought tokens (paper: 10), 4 ahead, corpus: generic"])
-        XCTAssertEqual(results.settings(of: "ablations").map(\.label), ["8 thought tokens (paper: 10), 4 ahead, r = 4"])
+        XCTAssertEqual(results.settings(of: "ablations").map(\.label), ["8 thought tokens (paper: 10), 4 ahead, policy weight 10",
+                                                                    "8 thought tokens (paper: 10), 4 ahead, r = 4"])
         XCTAssertEqual(results.settings(of: "controls").map(\.label), ["Pause tokens (t = 8)"])
     }
 
