@@ -274,3 +274,20 @@ public struct SweepPlan: Sendable {
         })
     }
 }
+
+extension SweepPlan {
+    /// Things worth knowing before the runs start that are not errors, one line each (`sweep run`
+    /// prints them). Now: Quiet-STaR runs with one rationale and the mean reward baseline, whose
+    /// every advantage is 0, so they learn without any policy gradient.
+    public var notes: [String] {
+        let noPolicy = runs.filter {
+            let q = $0.experiment.quietstar
+            return q.method == .quietSTaR && q.rationales == 1 && q.effectiveRewardBaseline == .mean && q.policyWeight > 0
+        }
+        guard !noPolicy.isEmpty else { return [] }
+        let ids = noPolicy.prefix(3).map(\.id).joined(separator: ", ") + (noPolicy.count > 3 ? ", ..." : "")
+        return ["note: \(noPolicy.count) run\(noPolicy.count == 1 ? "" : "s") (\(ids)) sample\(noPolicy.count == 1 ? "s" : "") one "
+                + "rationale with quietstar.rewardBaseline \"mean\": every advantage is 0, so there is no policy gradient; "
+                + "\"none\" uses the reward itself (REINFORCE without a baseline)"]
+    }
+}

@@ -40,6 +40,7 @@ struct RunCommand: ParsableCommand {
         options.executable = Executable.path
         let runner = SweepRunner(plan: plan, options: options)
         try runner.check()
+        for note in plan.notes { FileHandle.standardError.write(Data((note + "\n").utf8)) }
         if dryRun {
             let selection = (options.only.isEmpty ? "" : " (--only)") + (options.shard.map { " (shard \($0))" } ?? "")
             print("\(plan.name): \(runner.runs.count) run\(runner.runs.count == 1 ? "" : "s")\(selection) -> \(results)/\(plan.name)/")

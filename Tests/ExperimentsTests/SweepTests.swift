@@ -28,6 +28,23 @@ final class SweepTests: XCTestCase {
         XCTAssertEqual(again.runs.map(\.baseKey), plan.runs.map(\.baseKey))
     }
 
+    /// One rationale with the mean baseline learns without a policy gradient: said before the runs
+    /// start, for exactly those runs (not for r = 2, `none`, the baseline or a zero policy weight).
+    func testNoteForRunsWithoutPolicyGradient() throws {
+        let plan = try SweepPlan.parse(text: #"""
+            {"name": "n", "sweep": {"quietstar.rationales": [1, 2]},
+             "extra": [{"quietstar.rationales": 1, "quietstar.rewardBaseline": "none"},
+                       {"quietstar.rationales": 1, "quietstar.method": "noThought"},
+                       {"quietstar.rationales": 1, "quietstar.policyWeight": 0}],
+             "seeds": [1, 2]}
+            """#, file: "n.json")
+        XCTAssertEqual(plan.notes.count, 1)
+        XCTAssertTrue(plan.notes[0].hasPrefix("note: 2 runs (rationales=1_seed=1, rationales=1_seed=2) sample one rationale"),
+                      plan.notes[0])
+        XCTAssertTrue(plan.notes[0].contains("no policy gradient"), plan.notes[0])
+        XCTAssertEqual(try SweepPlan.parse(text: text, file: "t.json").notes, [])
+    }
+
     func testBaseKeyDependsOnlyOnPretrainingFields() throws {
         let plan = try SweepPlan.parse(text: text, file: "t.json")
         let bySeed = Dictionary(grouping: plan.runs, by: { $0.experiment.pretrain.seed })
