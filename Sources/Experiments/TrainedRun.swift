@@ -34,6 +34,21 @@ public struct TrainedRun {
         return try load(directory: directory, id: id)
     }
 
+    /// The experiment file whose `name` is `name`: `<folder>/<name>.json` if it has that name, else
+    /// the first file of `folder` (sorted) that does; nil if none.
+    static func experimentFile(named name: String, in folder: String = "experiments") -> String? {
+        func named(_ path: String) -> Bool {
+            guard let data = FileManager.default.contents(atPath: path),
+                  let json = try? JSONParser.parse(String(decoding: data, as: UTF8.self)),
+                  case .string(let n)? = json["name"] else { return false }
+            return n == name
+        }
+        let direct = "\(folder)/\(name).json"
+        if named(direct) { return direct }
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        return files.filter { $0.hasSuffix(".json") }.sorted().map { "\(folder)/\($0)" }.first(where: named)
+    }
+
     /// Loads the run `<directory>/<id>.*`.
     public static func load(directory: String, id: String) throws -> TrainedRun {
         let fm = FileManager.default
@@ -44,8 +59,9 @@ public struct TrainedRun {
             if status == .complete {
                 // A fresh clone has the logs but not the checkpoints (kept out of git).
                 let experiment = URL(fileURLWithPath: directory).lastPathComponent
+                let file = experimentFile(named: experiment) ?? "<the experiment file named \"\(experiment)\">"
                 text += ". Checkpoints are not kept in git; to make this one again, train just this run into another"
-                    + " folder, `swift run sweep experiments/\(experiment).json --only \(id) --results <folder>` (the"
+                    + " folder, `swift run sweep \(file) --only \(id) --results <folder>` (the"
                     + " same seed gives the same model; its base model is pretrained first), then name the run"
                     + " <folder>/\(experiment)/\(id).ckpt"
             }

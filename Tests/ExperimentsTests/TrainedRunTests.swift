@@ -144,8 +144,18 @@ final class TrainedRunTests: XCTestCase {
         // A complete log without its checkpoint (a fresh clone): how to train that run again.
         try FileManager.default.copyItem(atPath: "\(TrainedRunFixture.directory)/\(id).h5", toPath: "\(other)/a/\(id).h5")
         m = message { _ = try TrainedRun.load("a/\(id)", results: other) }
-        XCTAssertTrue(m.contains("status: complete") && m.contains("experiments/a.json --only \(id) --results <folder>"),
+        XCTAssertTrue(m.contains("status: complete")
+                        && m.contains("sweep <the experiment file named \"a\"> --only \(id) --results <folder>"),
                       "a complete run without its checkpoint says how to train it again: \(m)")
+        // The experiment file is found by its name, whatever the file is called.
+        let folder = "\(other)/experiments"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try Data(#"{"name": "b"}"#.utf8).write(to: URL(fileURLWithPath: "\(folder)/a.json"))
+        XCTAssertNil(TrainedRun.experimentFile(named: "a", in: folder), "a.json is named b")
+        try Data(#"{"name": "a", "seeds": [1]}"#.utf8).write(to: URL(fileURLWithPath: "\(folder)/my-sweep.json"))
+        XCTAssertEqual(TrainedRun.experimentFile(named: "a", in: folder), "\(folder)/my-sweep.json")
+        XCTAssertEqual(TrainedRun.experimentFile(named: "b", in: folder), "\(folder)/a.json")
+        XCTAssertEqual(TrainedRun.experimentFile(named: "thought-length"), "experiments/thought-length.json")
 
         // Words outside the vocabulary.
         let run = try TrainedRun.load(id, results: results)
