@@ -39,6 +39,7 @@ public struct PaperFigures {
         add("training-curves", main.flatMap { trainingCurves(settings, $0) }, main == nil ? noMain : "no /train data")
         add("example-thoughts", main.flatMap { exampleThoughts(settings, $0) }, "no /thoughts data in Quiet-STaR runs")
         add("per-difficulty", perDifficulty(), "no per-difficulty evaluation columns (gsm_k*_soft, csqa_hop*_soft)")
+        add("ablations", ablationsFigure(), "no complete Quiet-STaR runs with overrides in the ablations experiment")
         return (figures, missing)
     }
 

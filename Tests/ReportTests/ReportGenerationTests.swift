@@ -22,7 +22,7 @@ final class ReportGenerationTests: XCTestCase {
         let (dir, outcome) = try generate(Fixtures.thoughtLength() + Fixtures.controlsAndCot(), "full")
         defer { Fixtures.cleanUp(dir) }
         XCTAssertEqual(outcome.failures, [])
-        XCTAssertEqual(outcome.missingFigures, [])
+        XCTAssertEqual(outcome.missingFigures, ["ablations: no complete Quiet-STaR runs with overrides in the ablations experiment"])
         let names = Set(outcome.rendered.map { $0.png.deletingPathExtension().lastPathComponent })
         XCTAssertEqual(names, ["figure2-accuracy-vs-step", "figure2-accuracy-vs-compute", "figure5-cot-majority",
                                "improvement-density", "improvement-histogram", "training-curves", "example-thoughts",
@@ -134,6 +134,10 @@ final class ReportGenerationTests: XCTestCase {
                     out.append(Fixtures.RunSpec(experiment: "ablations", overrides: overrides, method: "quietSTaR",
                                                 seed: seed, rationales: r, gsm: gsm + j, csqa: 0.4 + j))
                 }
+                if withNoBaseline {
+                    out.append(Fixtures.RunSpec(experiment: "ablations", overrides: [("nTrue", "1")], method: "quietSTaR",
+                                                seed: seed, nTrue: 1, gsm: 0.41 + j, csqa: 0.4 + j))
+                }
             }
             return out
         }
@@ -145,6 +149,16 @@ final class ReportGenerationTests: XCTestCase {
         XCTAssertFalse(claim.ours.contains("advantage 0"), claim.ours)
         let report = try String(contentsOfFile: outcome.reportPath, encoding: .utf8)
         XCTAssertTrue(report.contains("8 thought tokens (paper: 10), 4 ahead, r = 1, no reward baseline"), report)
+        // The ablations figure: the rationale panel (with both r = 1 settings and the main one) and the reward.
+        let results = try Results.load(from: dir.appendingPathComponent("results").path)
+        let figure = try XCTUnwrap(PaperFigures(results: results).plan().figures.first { $0.name == "ablations" }?.figure as? LineFigure)
+        XCTAssertEqual(figure.panels.map(\.title), ["Rationales r and the reward baseline", "Tokens scored ahead n_true",
+                                                    "Mean REINFORCE reward (trailing moving average)"])
+        XCTAssertEqual(figure.panels[1].series.map(\.name), ["main setting (r = 2, n_true = 4, policy weight 1)", "n_true = 1"])
+        XCTAssertEqual(figure.panels[0].series.map(\.name), ["r = 1 (advantage 0: no policy gradient)", "r = 1, no reward baseline",
+                                                            "main setting (r = 2, n_true = 4, policy weight 1)", "r = 4"])
+        XCTAssertEqual(try XCTUnwrap(figure.panels[0].series[1].y.last), 20, accuracy: 0.5)
+        XCTAssertTrue(outcome.rendered.contains { $0.png.lastPathComponent == "ablations.png" })
 
         let (dir2, outcome2) = try generate(runs(withNoBaseline: false), "ablations-advantage-0")
         defer { Fixtures.cleanUp(dir2) }
@@ -257,7 +271,7 @@ final class ReportGenerationTests: XCTestCase {
         let outcome = try ReportGenerator(resultsDirectory: dir.appendingPathComponent("results").path,
                                           figuresDirectory: dir.appendingPathComponent("figs").path).run()
         XCTAssertTrue(outcome.rendered.isEmpty)
-        XCTAssertEqual(outcome.missingFigures.count, 8)
+        XCTAssertEqual(outcome.missingFigures.count, 9)
         XCTAssertTrue(outcome.checks.allSatisfy { $0.verdict == .inconclusive })
         let report = try String(contentsOfFile: outcome.reportPath, encoding: .utf8)
         XCTAssertTrue(report.contains("Experiments without complete runs: `thought-length`, `corpus`, `controls`, `ablations`, `cot`, `csqa`."))
