@@ -68,9 +68,11 @@ do for [format in "png svg"] {
   plot "ablations.dat" index 7 using 1:3:4 with filledcurves lc rgb "#009E73" notitle, \
     "ablations.dat" index 8 using 1:3:4 with filledcurves lc rgb "#000000" notitle, \
     "ablations.dat" index 9 using 1:3:4 with filledcurves lc rgb "#F0E442" notitle, \
+    "ablations.dat" index 10 using 1:3:4 with filledcurves lc rgb "#0072B2" notitle, \
     "ablations.dat" index 7 using 1:2 with linespoints pt 7 ps 0.7 lw 2 lc rgb "#009E73" dt 1 title "main setting (r = 2, n_true = 4, policy weight 1)" noenhanced, \
-    "ablations.dat" index 8 using 1:2 with linespoints pt 7 ps 0.7 lw 2 lc rgb "#000000" dt 1 title "policy weight 10" noenhanced, \
-    "ablations.dat" index 9 using 1:2 with linespoints pt 7 ps 0.7 lw 2 lc rgb "#F0E442" dt 1 title "policy weight 100" noenhanced
+    "ablations.dat" index 8 using 1:2 with linespoints pt 7 ps 0.7 lw 2 lc rgb "#000000" dt 1 title "policy weight 0" noenhanced, \
+    "ablations.dat" index 9 using 1:2 with linespoints pt 7 ps 0.7 lw 2 lc rgb "#F0E442" dt 1 title "policy weight 10" noenhanced, \
+    "ablations.dat" index 10 using 1:2 with linespoints pt 7 ps 0.7 lw 2 lc rgb "#0072B2" dt 1 title "policy weight 100" noenhanced
   # panel 4: Mean REINFORCE reward (trailing moving average)
   set title "Mean REINFORCE reward (trailing moving average)" noenhanced
   set xlabel "training step" noenhanced
@@ -82,18 +84,16 @@ do for [format in "png svg"] {
   set autoscale xfixmin
   set autoscale xfixmax
   set autoscale y
-  plot "ablations.dat" index 10 using 1:3:4 with filledcurves lc rgb "#0072B2" notitle, \
-    "ablations.dat" index 11 using 1:3:4 with filledcurves lc rgb "#D55E00" notitle, \
+  plot "ablations.dat" index 11 using 1:3:4 with filledcurves lc rgb "#D55E00" notitle, \
     "ablations.dat" index 12 using 1:3:4 with filledcurves lc rgb "#009E73" notitle, \
-    "ablations.dat" index 13 using 1:3:4 with filledcurves lc rgb "#CC79A7" notitle, \
-    "ablations.dat" index 14 using 1:3:4 with filledcurves lc rgb "#000000" notitle, \
-    "ablations.dat" index 15 using 1:3:4 with filledcurves lc rgb "#F0E442" notitle, \
-    "ablations.dat" index 10 using 1:2 with lines lw 2 lc rgb "#0072B2" dt 1 title "r = 1 (advantage 0: no policy gradient)" noenhanced, \
+    "ablations.dat" index 13 using 1:3:4 with filledcurves lc rgb "#000000" notitle, \
+    "ablations.dat" index 14 using 1:3:4 with filledcurves lc rgb "#F0E442" notitle, \
+    "ablations.dat" index 15 using 1:3:4 with filledcurves lc rgb "#0072B2" notitle, \
     "ablations.dat" index 11 using 1:2 with lines lw 2 lc rgb "#D55E00" dt 1 title "r = 1, no reward baseline" noenhanced, \
     "ablations.dat" index 12 using 1:2 with lines lw 2 lc rgb "#009E73" dt 1 title "main setting (r = 2, n_true = 4, policy weight 1)" noenhanced, \
-    "ablations.dat" index 13 using 1:2 with lines lw 2 lc rgb "#CC79A7" dt 1 title "r = 4" noenhanced, \
-    "ablations.dat" index 14 using 1:2 with lines lw 2 lc rgb "#000000" dt 1 title "policy weight 10" noenhanced, \
-    "ablations.dat" index 15 using 1:2 with lines lw 2 lc rgb "#F0E442" dt 1 title "policy weight 100" noenhanced
+    "ablations.dat" index 13 using 1:2 with lines lw 2 lc rgb "#000000" dt 1 title "policy weight 0" noenhanced, \
+    "ablations.dat" index 14 using 1:2 with lines lw 2 lc rgb "#F0E442" dt 1 title "policy weight 10" noenhanced, \
+    "ablations.dat" index 15 using 1:2 with lines lw 2 lc rgb "#0072B2" dt 1 title "policy weight 100" noenhanced
   unset multiplot
   unset output
 }

@@ -46,7 +46,10 @@ extension PaperFigures {
             accuracyPanel("Rationales r and the reward baseline", rMembers),
             knobPanel("nTrue", title: "Tokens scored ahead n_true", name: { "n_true = \($0.nTrue.map(String.init) ?? "?")" }).0,
             weight.0,
-            rewardPanel(rMembers + weight.1.filter { $0.0.id != main?.id }),
+            // The reward of the main setting, r = 1 without a baseline and the policy weights (r = 1 at
+            // advantage 0 is left out: weight 0 shows the same, and the panel keeps to distinct colours).
+            rewardPanel(rMembers.filter { $0.0.id == main?.id || $0.0.override("rewardBaseline") == "none" }
+                        + weight.1.filter { $0.0.id != main?.id }),
         ]
         let present = panels.compactMap { $0 }
         guard !present.isEmpty else { return nil }
