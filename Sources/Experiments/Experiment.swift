@@ -34,7 +34,8 @@ public struct Experiment: Codable, Equatable, Sendable {
     /// to use their thoughts within 200 steps, and the csqa experiment's start marker drifted away
     /// from `steps:`; with markerScale 1 every seed learned, but slowly, and unevenly between seeds;
     /// with markerScale 10 on both markers t = 7 lost its thoughts in one seed of three. Chosen on
-    /// seeds 4, 5, 6, which no experiment uses.
+    /// seeds 4, 5, 6, which no experiment uses. The start marker starts from `steps:` (filled in by
+    /// `resolve(vocabulary:given:)`); started from `-` instead, Quiet-STaR gained nothing on those seeds.
     public static var defaultQuietSTaR: QuietSTaRConfig {
         var q = QuietSTaRConfig()
         q.thoughtLength = 11
