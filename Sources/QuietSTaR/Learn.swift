@@ -94,11 +94,11 @@ extension QuietSTaRModel {
         }
         var advantage = [Float](repeating: 0, count: rows * l)
         var rewardSum: Float = 0, scoredCount: Float = 0, shareSum: Float = 0
+        let subtractMean = config.effectiveRewardBaseline == .mean
         for bi in 0..<b { for i in 0..<l {
             let idxs = (0..<r).map { ($0 * b + bi) * l + i }
             guard scored[idxs[0]] else { continue }
-            let baseline = config.effectiveRewardBaseline == .mean
-                ? idxs.reduce(Float(0)) { $0 + reward[$1] } / Float(r) : 0
+            let baseline = subtractMean ? idxs.reduce(Float(0)) { $0 + reward[$1] } / Float(r) : 0
             for idx in idxs {
                 var a = reward[idx] - baseline
                 if config.clampNegativeAdvantage { a = max(a, 0) }

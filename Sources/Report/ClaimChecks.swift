@@ -257,10 +257,9 @@ public struct ClaimChecker {
                 let fields = [("thoughtLength", s.thoughtLength), ("nTrue", s.nTrue), ("rationales", s.rationales)]
                     .filter { $0.0 != field }.map { "\($0.0)=\(String(describing: $0.1))" }
                 let others = s.overrides.filter { !(varied + ["thoughtLength", "nTrue", "rationales"])
-                    .contains(String($0.key.split(separator: ".").last ?? "")) }.map { "\($0.key)=\($0.value)" }
+                    .contains(Setting.shortName($0.key)) }.map { "\($0.key)=\($0.value)" }
                 groups[(fields + others).joined(separator: "|"), default: []].append(s)
             }
-            func noBaseline(_ s: Setting) -> Bool { s.override("rewardBaseline") == "none" }
             return ClaimChecker.tasks.map { task in
                 var c = ClaimCheck(number: number, task: task.name, claim: claim, paper: paper, ours: "no data",
                                    verdict: .inconclusive, reason: "no group with value \(reference) and a larger value in ablations")
@@ -268,11 +267,11 @@ public struct ClaimChecker {
                 var verdicts: [Verdict] = [], ours: [String] = [], reasons: [String] = []
                 for (_, group) in groups.sorted(by: { $0.key < $1.key }) {
                     let refs = group.filter { key($0) == reference }
-                    guard let ref = refs.first(where: noBaseline) ?? refs.first, let r = ref.finalSummary(task.column)
+                    guard let ref = refs.first(where: \.hasNoRewardBaseline) ?? refs.first, let r = ref.finalSummary(task.column)
                     else { continue }
                     let refName = field != "rationales" ? "\(reference)"
-                        : noBaseline(ref) ? "\(reference) (no baseline)" : "\(reference) (advantage 0)"
-                    for s in group where key(s)! > reference && !noBaseline(s) {
+                        : ref.hasNoRewardBaseline ? "\(reference) (no baseline)" : "\(reference) (advantage 0)"
+                    for s in group where key(s)! > reference && !s.hasNoRewardBaseline {
                         guard let a = s.finalSummary(task.column) else { continue }
                         let (v, why) = VerdictRules.compare(a, over: r, bar: 0)
                         verdicts.append(v)

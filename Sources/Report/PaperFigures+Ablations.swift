@@ -7,23 +7,20 @@ extension PaperFigures {
     func ablationsFigure() -> PlannedFigure? {
         let experiment = "ablations"
         let settings = results.settings(of: experiment).filter(\.isQuietSTaR)
-        func keys(_ s: Setting) -> Set<String> {
-            Set(s.overrides.map { String($0.key.split(separator: ".").last ?? Substring($0.key)) })
-        }
-        let rationaleSettings = settings.filter { !keys($0).isEmpty && keys($0).isSubset(of: ["rationales", "rewardBaseline"]) }
-        let varied = settings.filter { !keys($0).isSubset(of: ["rationales", "rewardBaseline"]) }
+        let rationaleSettings = settings.filter { !$0.overrideNames.isEmpty && $0.overrideNames.isSubset(of: ["rationales", "rewardBaseline"]) }
+        let varied = settings.filter { !$0.overrideNames.isSubset(of: ["rationales", "rewardBaseline"]) }
         // The main setting: only `rationales` set, to the value every other ablation keeps.
         let fixedR = Set(varied.compactMap(\.rationales))
-        let main = rationaleSettings.first { keys($0) == ["rationales"] && fixedR.count == 1 && fixedR.contains($0.rationales ?? -1) }
+        let main = rationaleSettings.first { $0.overrideNames == ["rationales"] && fixedR.count == 1 && fixedR.contains($0.rationales ?? -1) }
         let mainName = "main setting (r = \(main?.rationales.map(String.init) ?? "?"), n_true = \(main?.nTrue.map(String.init) ?? "?"), policy weight 1)"
         func rationaleName(_ s: Setting) -> String {
             let r = s.rationales.map(String.init) ?? "?"
-            if s.override("rewardBaseline") == "none" { return "r = \(r), no reward baseline" }
+            if s.hasNoRewardBaseline { return "r = \(r), no reward baseline" }
             if s.rationales == 1 { return "r = 1 (advantage 0: no policy gradient)" }
             return s.id == main?.id ? mainName : "r = \(r)"
         }
         func knobPanel(_ key: String, title: String, name: (Setting) -> String) -> (Panel?, [(Setting, String)]) {
-            var members = settings.filter { keys($0) == [key] }.map { ($0, name($0)) }
+            var members = settings.filter { $0.overrideNames == [key] }.map { ($0, name($0)) }
             guard !members.isEmpty else { return (nil, []) }
             if let main { members.insert((main, mainName), at: 0) }
             return (accuracyPanel(title, members), members)
@@ -40,7 +37,7 @@ extension PaperFigures {
         let rMembers = rationaleSettings.sorted { ($0.rationales ?? 0, $0.id) < ($1.rationales ?? 0, $1.id) }
             .map { ($0, rationaleName($0)) }
         let nTrue = main?.nTrue.map(String.init) ?? "?"
-        let weight = knobPanel("policyWeight", title: "Policy-loss weight (r = 2 with the mean baseline)",
+        let weight = knobPanel("policyWeight", title: "Policy-loss weight (r = \(main?.rationales.map(String.init) ?? "?") with the mean baseline)",
                                name: { "policy weight \($0.override("policyWeight") ?? "?")" })
         let panels: [Panel?] = [
             accuracyPanel("Rationales r and the reward baseline", rMembers),
@@ -48,7 +45,7 @@ extension PaperFigures {
             weight.0,
             // The reward of the main setting, r = 1 without a baseline and the policy weights (r = 1 at
             // advantage 0 is left out: weight 0 shows the same, and the panel keeps to distinct colours).
-            rewardPanel(rMembers.filter { $0.0.id == main?.id || $0.0.override("rewardBaseline") == "none" }
+            rewardPanel(rMembers.filter { $0.0.id == main?.id || $0.0.hasNoRewardBaseline }
                         + weight.1.filter { $0.0.id != main?.id }),
         ]
         let present = panels.compactMap { $0 }

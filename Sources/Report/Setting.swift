@@ -30,6 +30,15 @@ public struct Setting: Sendable {
         overrides.first { $0.key == key || $0.key.hasSuffix(".\(key)") }?.value
     }
 
+    /// The last dotted component of an override key (`quietstar.nTrue` -> `nTrue`).
+    static func shortName(_ key: String) -> String { String(key.split(separator: ".").last ?? Substring(key)) }
+
+    /// The short names of this setting's overrides.
+    var overrideNames: Set<String> { Set(overrides.map { Setting.shortName($0.key) }) }
+
+    /// REINFORCE without a baseline (`rewardBaseline` none: the reward itself is the advantage).
+    var hasNoRewardBaseline: Bool { override("rewardBaseline") == "none" }
+
     /// Inference cost in forward passes per token when evaluated (one thought per position):
     /// 1 for the baseline; 1 + t + 2 (base pass, start marker, t thought tokens, end marker)
     /// for Quiet-STaR and pause tokens.
@@ -88,7 +97,7 @@ public struct Setting: Sendable {
             parts = [method]
         }
         for (key, value) in overrides {
-            let short = String(key.split(separator: ".").last ?? Substring(key))
+            let short = Setting.shortName(key)
             if shown.contains(short) { continue }
             switch short {
             case "rationales": parts.append("r = \(value)")
