@@ -142,4 +142,22 @@ final class LoadingTests: XCTestCase {
             XCTAssertNoThrow(try runner.check(), f)
         }
     }
+
+    /// The experiments compared with each other by the claims run on the same base model per seed:
+    /// controls, corpus and ablations on thought-length's, csqa-controls on csqa's.
+    func testComparedExperimentsShareTheirBaseModels() throws {
+        let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../experiments").standardizedFileURL
+        func keys(_ name: String) throws -> [Int: Set<String>] {
+            let plan = try SweepPlan.load(file: dir.appendingPathComponent("\(name).json").path)
+            return Dictionary(grouping: plan.runs, by: { $0.experiment.train.seed }).mapValues { Set($0.map(\.baseKey)) }
+        }
+        let main = try keys("thought-length")
+        XCTAssertEqual(main.count, 3)
+        XCTAssertTrue(main.values.allSatisfy { $0.count == 1 })
+        for name in ["controls", "corpus", "ablations"] { XCTAssertEqual(try keys(name), main, name) }
+        let csqa = try keys("csqa")
+        XCTAssertEqual(csqa.count, 3)
+        XCTAssertNotEqual(csqa, main)
+        XCTAssertEqual(try keys("csqa-controls"), csqa, "csqa-controls")
+    }
 }
