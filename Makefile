@@ -30,7 +30,7 @@ bench: deps
 # Every experiment (resuming what is done), every figure, the report. Release build for speed.
 # Base-model checks (direct / worked / oracle, results/<e>/base-checks.md) for BASE_CHECKS.
 # A saved table that lists exactly the experiment's current base models is kept (--keep-current).
-EXPERIMENTS ?= thought-length controls corpus ablations cot csqa
+EXPERIMENTS ?= thought-length controls corpus ablations cot csqa csqa-controls
 BASE_CHECKS ?= thought-length cot csqa
 reproduce: deps
 	@start=$$(date +%s); \

@@ -40,11 +40,22 @@ public struct ClaimChecker {
         return mainExperiment
     }
 
+    /// The experiment behind a task's claims 5a and 7 (`fallback`: controls or ablations): for
+    /// CSQA-style `csqa-controls` (on csqa's base models) when it has a setting `needed` accepts.
+    func experiment(for column: String, fallback: String, needed: (Setting) -> Bool) -> String {
+        guard column == "csqa_soft", results.settings(of: ClaimChecker.csqaControls).contains(where: needed) else { return fallback }
+        return ClaimChecker.csqaControls
+    }
+
+    static let csqaControls = "csqa-controls"
+
     /// The Quiet-STaR setting the headline claims use, fixed before looking at accuracies: the
-    /// longest thoughts (then the largest n_true, then the most seeds).
+    /// longest thoughts, then the largest n_true, then the fewest overrides (the setting the
+    /// others of its experiment vary around), then the most seeds.
     public static func headline(_ settings: [Setting]) -> Setting? {
         settings.filter(\.isQuietSTaR).max {
-            ($0.thoughtLength ?? 0, $0.nTrue ?? 0, $0.runs.count) < ($1.thoughtLength ?? 0, $1.nTrue ?? 0, $1.runs.count)
+            ($0.thoughtLength ?? 0, $0.nTrue ?? 0, -$0.overrides.count, $0.runs.count)
+                < ($1.thoughtLength ?? 0, $1.nTrue ?? 0, -$1.overrides.count, $1.runs.count)
         }
     }
 
@@ -143,14 +154,15 @@ public struct ClaimChecker {
     }
 
     private func controls() -> [ClaimCheck] {
-        let settings = results.settings(of: "controls")
-        let base = settings.first(where: \.isBaseline), pause = settings.first(where: \.isPause)
-        let q = ClaimChecker.headline(settings)
-        return ClaimChecker.tasks.map { task in
+        ClaimChecker.tasks.map { task in
+            let name = experiment(for: task.column, fallback: "controls", needed: \.isPause)
+            let settings = results.settings(of: name)
+            let base = settings.first(where: \.isBaseline), pause = settings.first(where: \.isPause)
+            let q = ClaimChecker.headline(settings)
             var c = ClaimCheck(number: "5a", task: task.name, claim: "Pause tokens give far less than Quiet-STaR (gain over baseline at most half)",
                                paper: "pause tokens: little or negative change", ours: "no data", verdict: .inconclusive,
-                               reason: "needs pause and Quiet-STaR settings in controls")
-            c.experiment = "controls"
+                               reason: "needs pause and Quiet-STaR settings in \(name)")
+            c.experiment = name
             guard let pause, let q, let p = pause.finalSummary(task.column), let a = q.finalSummary(task.column) else { return c }
             var bar = 0.0
             var ours = "pause \(describe(p)), Quiet-STaR \(describe(a))"
@@ -159,7 +171,7 @@ public struct ClaimChecker {
                 ours += ", baseline \(describe(b))"
             }
             if let d = ClaimChecker.perSeed([(q, 1), (pause, -1)], task.column) { ours += "; Quiet-STaR - pause \(d)" }
-            c.ours = ours
+            c.ours = ours + (name == "controls" ? "" : " (\(name))")
             (c.verdict, c.reason) = VerdictRules.compare(a, over: p, bar: bar)
             c.reason = "Quiet-STaR - pause: " + c.reason
             return c
@@ -244,28 +256,32 @@ public struct ClaimChecker {
     }
 
     private func ablations() -> [ClaimCheck] {
-        let settings = results.settings(of: "ablations").filter(\.isQuietSTaR)
-        func checks(_ number: String, claim: String, paper: String, field: String, key: (Setting) -> Int?,
+        func checks(_ number: String, claim: String, paper: String, field: String, key: @escaping (Setting) -> Int?,
                     reference: Int) -> [ClaimCheck] {
             // Settings equal in everything but `key` form a group; each value > reference is compared with it.
             // For r, the reward baseline is part of the compared setting, not of the group: the r = 1
             // reference is the one without a baseline (the reward itself as advantage, the paper's
             // no-baseline ablation) when there is one; r = 1 with the mean baseline has advantage 0.
             let varied = field == "rationales" ? [field, "rewardBaseline"] : [field]
-            var groups: [String: [Setting]] = [:]
-            for s in settings where key(s) != nil {
-                let fields = [("thoughtLength", s.thoughtLength), ("nTrue", s.nTrue), ("rationales", s.rationales)]
-                    .filter { $0.0 != field }.map { "\($0.0)=\(String(describing: $0.1))" }
-                let others = s.overrides.filter { !(varied + ["thoughtLength", "nTrue", "rationales"])
-                    .contains(Setting.shortName($0.key)) }.map { "\($0.key)=\($0.value)" }
-                groups[(fields + others).joined(separator: "|"), default: []].append(s)
+            func groups(_ settings: [Setting]) -> [String: [Setting]] {
+                var groups: [String: [Setting]] = [:]
+                for s in settings where key(s) != nil {
+                    let fields = [("thoughtLength", s.thoughtLength), ("nTrue", s.nTrue), ("rationales", s.rationales)]
+                        .filter { $0.0 != field }.map { "\($0.0)=\(String(describing: $0.1))" }
+                    let others = s.overrides.filter { !(varied + ["thoughtLength", "nTrue", "rationales"])
+                        .contains(Setting.shortName($0.key)) }.map { "\($0.key)=\($0.value)" }
+                    groups[(fields + others).joined(separator: "|"), default: []].append(s)
+                }
+                return groups
             }
             return ClaimChecker.tasks.map { task in
+                let name = experiment(for: task.column, fallback: "ablations") { $0.isQuietSTaR && key($0) == reference }
+                let settings = results.settings(of: name).filter(\.isQuietSTaR)
                 var c = ClaimCheck(number: number, task: task.name, claim: claim, paper: paper, ours: "no data",
-                                   verdict: .inconclusive, reason: "no group with value \(reference) and a larger value in ablations")
-                c.experiment = "ablations"
+                                   verdict: .inconclusive, reason: "no group with value \(reference) and a larger value in \(name)")
+                c.experiment = name
                 var verdicts: [Verdict] = [], ours: [String] = [], reasons: [String] = []
-                for (_, group) in groups.sorted(by: { $0.key < $1.key }) {
+                for (_, group) in groups(settings).sorted(by: { $0.key < $1.key }) {
                     let refs = group.filter { key($0) == reference }
                     guard let ref = refs.first(where: \.hasNoRewardBaseline) ?? refs.first, let r = ref.finalSummary(task.column)
                     else { continue }
@@ -280,7 +296,7 @@ public struct ClaimChecker {
                     }
                 }
                 if !verdicts.isEmpty {
-                    c.ours = ours.joined(separator: "; ")
+                    c.ours = ours.joined(separator: "; ") + (name == "ablations" ? "" : " (\(name))")
                     c.verdict = VerdictRules.all(verdicts)
                     c.reason = reasons.joined(separator: "; ") + " (all must hold)"
                 }

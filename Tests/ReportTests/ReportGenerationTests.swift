@@ -207,6 +207,70 @@ final class ReportGenerationTests: XCTestCase {
         XCTAssertEqual(try XCTUnwrap(baseline.y.last), 50, accuracy: 1e-6)
     }
 
+    /// The CSQA-style rows of 5a, 7a and 7b read csqa-controls when it has the settings they need;
+    /// the GSM-style rows keep reading controls and ablations. Within csqa-controls the Quiet-STaR
+    /// setting of 5a is the one the ablations vary around (fewest overrides), not r = 1 or r = 4.
+    func testCSQARowsOfControlsAndAblationsComeFromCSQAControls() throws {
+        let mathOnly = #"{"data": {"corpus": {"base": {"gsmWorked": 0.4, "gsmDirect": 0.3, "kbFact": 0, "kbDirect": 0}}}}"#
+        let withKB = #"{"data": {"corpus": {"base": {"gsmWorked": 0, "kbFact": 0.2, "kbWorked": 0.4}}}}"#
+        var runs: [Fixtures.RunSpec] = []
+        for seed in [1, 2, 3] {
+            let j = 0.004 * Double(seed - 2)
+            func add(_ e: String, _ o: [(String, String)], _ method: String, r: Int = 2, n: Int = 4, gsm: Double, csqa: Double) {
+                var spec = Fixtures.RunSpec(experiment: e, overrides: o, method: method, seed: seed, thoughtLength: 11, nTrue: n,
+                                            rationales: r, gsm: gsm + j, csqa: csqa + j)
+                spec.config = e == "csqa-controls" ? withKB : mathOnly
+                runs.append(spec)
+            }
+            // GSM-style world: pause far below Quiet-STaR, r = 2 above r = 1 without a baseline.
+            add("controls", [("method", "quietSTaR")], "quietSTaR", gsm: 0.60, csqa: 0.05)
+            add("controls", [("method", "pause")], "pause", gsm: 0.30, csqa: 0.05)
+            add("controls", [("method", "noThought")], "noThought", gsm: 0.30, csqa: 0.05)
+            add("ablations", [("rationales", "2")], "quietSTaR", gsm: 0.60, csqa: 0.05)
+            add("ablations", [("rationales", "1"), ("rewardBaseline", "none")], "quietSTaR", r: 1, gsm: 0.40, csqa: 0.05)
+            add("ablations", [("nTrue", "1")], "quietSTaR", n: 1, gsm: 0.40, csqa: 0.05)
+            // Knowledge-base world: pause as good as Quiet-STaR (5a does not hold), r = 1 without a
+            // baseline ahead of r = 2 and 4 (7a does not hold), n_true = 1 behind 2 and 4 (7b holds).
+            let q = [("method", "quietSTaR")]
+            add("csqa-controls", q, "quietSTaR", gsm: 0.02, csqa: 0.80)
+            add("csqa-controls", [("method", "pause")], "pause", gsm: 0.02, csqa: 0.80)
+            add("csqa-controls", [("method", "noThought")], "noThought", gsm: 0.02, csqa: 0.50)
+            add("csqa-controls", q + [("rationales", "4")], "quietSTaR", r: 4, gsm: 0.02, csqa: 0.85)
+            add("csqa-controls", q + [("rationales", "1"), ("rewardBaseline", "none")], "quietSTaR", r: 1, gsm: 0.02, csqa: 0.95)
+            add("csqa-controls", q + [("nTrue", "1")], "quietSTaR", n: 1, gsm: 0.02, csqa: 0.60)
+            add("csqa-controls", q + [("nTrue", "2")], "quietSTaR", n: 2, gsm: 0.02, csqa: 0.70)
+        }
+        let (dir, outcome) = try generate(runs, "csqa-controls")
+        defer { Fixtures.cleanUp(dir) }
+        func row(_ number: String, _ task: String) throws -> ClaimCheck {
+            try XCTUnwrap(outcome.checks.first { $0.number == number && $0.task == task }, "\(number) \(task)")
+        }
+        for (number, gsmExperiment) in [("5a", "controls"), ("7a", "ablations"), ("7b", "ablations")] {
+            let gsm = try row(number, "GSM-style"), csqa = try row(number, "CSQA-style")
+            XCTAssertEqual(gsm.experiment, gsmExperiment)
+            XCTAssertEqual(gsm.verdict, .holds, number)
+            XCTAssertEqual(csqa.experiment, "csqa-controls", number)
+            XCTAssertFalse(csqa.reason.hasPrefix("not tested"), number)
+            XCTAssertTrue(csqa.ours.hasSuffix("(csqa-controls)"), csqa.ours)
+        }
+        let pause = try row("5a", "CSQA-style"), r = try row("7a", "CSQA-style")
+        XCTAssertEqual(pause.verdict, .doesNotHold)
+        XCTAssertTrue(pause.ours.hasPrefix("pause 80.0% (3 seeds") && pause.ours.contains("Quiet-STaR 80.0% (3 seeds"), pause.ours)
+        XCTAssertEqual(r.verdict, .doesNotHold)
+        XCTAssertTrue(r.ours.contains("vs 1 (no baseline): 95.0%"), r.ours)
+        XCTAssertEqual(try row("7b", "CSQA-style").verdict, .holds)
+        XCTAssertEqual(try row("5b", "CSQA-style").experiment, "corpus")
+
+        // Without csqa-controls the CSQA-style rows come from controls and ablations: not tested there.
+        let (dir2, outcome2) = try generate(runs.filter { $0.experiment != "csqa-controls" }, "csqa-controls-absent")
+        defer { Fixtures.cleanUp(dir2) }
+        for number in ["5a", "7a", "7b"] {
+            let c = try XCTUnwrap(outcome2.checks.first { $0.number == number && $0.task == "CSQA-style" })
+            XCTAssertNotEqual(c.experiment, "csqa-controls")
+            XCTAssertTrue(c.reason.hasPrefix("not tested"), c.reason)
+        }
+    }
+
     func testCSQAClaimsAreNotTestedOnModelsPretrainedWithoutTheWorld() throws {
         let mathOnly = #"{"data": {"corpus": {"base": {"gsmWorked": 0.4, "gsmDirect": 0.3, "kbFact": 0, "kbDirect": 0}}}}"#
         let runs = Fixtures.thoughtLength().map { r -> Fixtures.RunSpec in var r = r; r.config = mathOnly; return r }
