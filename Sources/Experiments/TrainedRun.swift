@@ -95,12 +95,19 @@ public struct TrainedRun {
 
     /// The experiment of a resolved JSON (`<id>.json`), merged over today's defaults so that a
     /// run saved before a field existed still loads; checked and validated like an experiment file.
+    /// An optional field absent from a saved section was null when it was saved (null values are
+    /// not written), not the default: `quietstar.endMarkerScale` defaults to 10 in experiment
+    /// files, but a run saved with null ran its end marker at `markerScale`.
     public static func resolvedExperiment(_ text: String, file: String) throws -> Experiment {
-        let saved: JSON
+        var saved: JSON
         do { saved = try JSONParser.parse(text) } catch let e as JSONParser.SyntaxError {
             throw TrainedRunError("\(file), line \(e.line), column \(e.column): invalid JSON: \(e.message)")
         }
         guard case .object = saved else { throw TrainedRunError("\(file): expected a JSON object (a resolved experiment)") }
+        for leaf in ExperimentSchema.optionalLeaves {
+            let path = leaf.split(separator: ".").map(String.init)
+            if saved.value(at: path) == nil, case .object? = saved.value(at: Array(path.dropLast())) { saved.set(path: path, .null) }
+        }
         let tree = ExperimentSchema.defaults.merged(with: saved)
         return try SweepPlan.decode(tree, file: file, given: Set(ExperimentSchema.leafPaths), context: "")
     }

@@ -87,6 +87,24 @@ final class TrainedRunTests: XCTestCase {
         XCTAssertThrowsError(try SavedRunEvaluation.evaluate(run, items: 0))
     }
 
+    /// A saved config reads back as the experiment that wrote it, also where an optional field was
+    /// null (not written) and its experiment-file default is not (`endMarkerScale`: 10).
+    func testSavedConfigsReadBackAsTheExperimentThatWroteThem() throws {
+        XCTAssertEqual(Experiment.defaultQuietSTaR.endMarkerScale, 10, "the default this test is about")
+        let plan = try SweepPlan.parse(text: #"""
+            {"name": "saved", "base": {"quietstar": {"endMarkerScale": null}},
+             "extra": [{"quietstar.markerScale": 100}, {"quietstar.endMarkerScale": 5},
+                       {"quietstar.rewardBaseline": "none", "quietstar.mixingHeadWidth": 8}, {"quietstar.endMarkerScale": 10}]}
+            """#, file: "saved.json")
+        XCTAssertEqual(plan.runs.map(\.experiment.quietstar.endMarkerScale), [nil, nil, 5, nil, 10])
+        for run in plan.runs {
+            let read = try TrainedRun.resolvedExperiment(run.resolved.pretty(), file: "\(run.id).json")
+            XCTAssertEqual(ExperimentSchema.encode(read), run.resolved, run.id)
+            XCTAssertEqual(read.quietstar.endMarkerScale, run.experiment.quietstar.endMarkerScale, run.id)
+            XCTAssertEqual(read.quietstar.effectiveEndMarkerScale, run.experiment.quietstar.effectiveEndMarkerScale, run.id)
+        }
+    }
+
     func message(_ body: () throws -> Void) -> String {
         do { try body(); XCTFail("no error"); return "" } catch { return "\(error)" }
     }
