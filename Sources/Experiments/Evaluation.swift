@@ -52,37 +52,72 @@ public struct Evaluator: Sendable {
     }
 
     public func evaluate(_ model: QuietSTaRModel, pad: Int) -> Result {
-        var scores: [SetScore] = []
+        evaluate(model, pad: pad, thoughts: [.own])[.own]!
+    }
+
+    /// Where the thought before each answer comes from (`evaluate(_:pad:thoughts:)`).
+    public enum ThoughtSource: String, CaseIterable, Sendable {
+        /// The model's own thought (the run's evaluation).
+        case own
+        /// The thought the model wrote (as for `own`) for the next item of the same set: another
+        /// problem of the same kind. The last item takes the first's; a set of one item keeps its own.
+        case foreign
+        /// t pause tokens (`quietstar.pauseToken`).
+        case pause
+    }
+
+    /// The scores with the thoughts of each source; `.own` is always computed (and equals
+    /// `evaluate(_:pad:)`), the others reuse its thoughts and mixing head. Sets with answers of more
+    /// than one token are scored with own thoughts only (NaN for the other sources).
+    public func evaluate(_ model: QuietSTaRModel, pad: Int, thoughts sources: [ThoughtSource]) -> [ThoughtSource: Result] {
+        let wanted = Set(sources).union([.own])
+        var scores: [ThoughtSource: [SetScore]] = [:]
         for (number, set) in sets.enumerated() {
             var rng = RNG(seed: seed).fork(UInt64(number))
-            var soft = 0.0, exact = 0.0
+            var soft: [ThoughtSource: Double] = [:], exact: [ThoughtSource: Double] = [:]
+            func add(_ source: ThoughtSource, _ s: [(soft: Double, exact: Double)]) {
+                for x in s { soft[source, default: 0] += x.soft; exact[source, default: 0] += x.exact }
+            }
             if set.items.allSatisfy({ $0.answer.count == 1 }) {
                 // One answer token: only the last prompt position matters. Items of equal prompt
                 // length are batched together and think at that position only.
-                let groups = Dictionary(grouping: set.items, by: \.prompt.count).sorted { $0.key < $1.key }
-                for (_, group) in groups {
-                    for start in stride(from: 0, to: group.count, by: batch) {
-                        let items = Array(group[start..<min(start + batch, group.count)])
-                        for s in Evaluator.scoreLast(items, model: model, using: &rng) { soft += s.soft; exact += s.exact }
+                let groups = Dictionary(grouping: set.items.indices, by: { set.items[$0].prompt.count }).sorted { $0.key < $1.key }
+                let batches = groups.flatMap { _, group in
+                    stride(from: 0, to: group.count, by: batch).map { Array(group[$0..<min($0 + batch, group.count)]) }
+                }
+                var own = [[Int]](repeating: [], count: set.items.count)
+                for b in batches {
+                    let items = b.map { set.items[$0] }
+                    let out = model.predictLastWithThoughts(prompts: items.map(\.prompt), using: &rng)
+                    for (j, i) in b.enumerated() { own[i] = out.thoughts[j] }
+                    add(.own, Evaluator.scoreLast(items, out))
+                }
+                let pause = [Int](repeating: model.config.pauseToken, count: model.config.thoughtLength)
+                for source in ThoughtSource.allCases where source != .own && wanted.contains(source) {
+                    for b in batches {
+                        let items = b.map { set.items[$0] }
+                        let given = b.map { source == .pause ? pause : own[($0 + 1) % set.items.count] }
+                        add(source, Evaluator.scoreLast(items, model.predictLastWithThoughts(prompts: items.map(\.prompt), given: given)))
                     }
                 }
             } else {
                 for start in stride(from: 0, to: set.items.count, by: batch) {
                     let items = Array(set.items[start..<min(start + batch, set.items.count)])
-                    for s in Evaluator.score(items, model: model, pad: pad, using: &rng) { soft += s.soft; exact += s.exact }
+                    add(.own, Evaluator.score(items, model: model, pad: pad, using: &rng))
                 }
             }
             let n = Double(max(1, set.items.count))
-            scores.append(SetScore(name: set.name, task: set.task, soft: soft / n, exact: exact / n))
+            for source in wanted {
+                scores[source, default: []].append(SetScore(name: set.name, task: set.task, soft: (soft[source] ?? .nan) / n,
+                                                            exact: (exact[source] ?? .nan) / n))
+            }
         }
-        return Result(sets: scores)
+        return scores.mapValues { Result(sets: $0) }
     }
 
-    /// Scores items with one answer token and prompts of one length, from the prediction after the
-    /// last prompt position only (same scores as `score`, at a fraction of the cost).
-    static func scoreLast(_ items: [EvalItem], model: QuietSTaRModel,
-                          using rng: inout RNG) -> [(soft: Double, exact: Double)] {
-        let out = model.predictLastWithThoughts(prompts: items.map(\.prompt), using: &rng)
+    /// Scores items with one answer token from the prediction after the last prompt position only
+    /// (same scores as `score`, at a fraction of the cost); `out` row j is item j.
+    static func scoreLast(_ items: [EvalItem], _ out: ThinkingOutput) -> [(soft: Double, exact: Double)] {
         let v = out.vocab
         return items.enumerated().map { j, item in
             answerScore(item, answer: item.answer[0]) { Double(out.mixedLogits[j * v + $0]) }

@@ -15,10 +15,18 @@ public struct SavedRunEvaluation: Sendable {
     public let withoutThoughts: Evaluator.Result
     /// Chain-of-thought maj@k, when asked for.
     public let cot: CoTEvaluation.Result?
+    /// With another item's thought (the next item of the set) and with t pause tokens in place of
+    /// the model's own, when asked for (`Evaluator.ThoughtSource`).
+    public var withForeignThoughts: Evaluator.Result? = nil
+    public var withPauseThoughts: Evaluator.Result? = nil
+    /// t, the run's thought length.
+    public var thoughtLength = 0
 
     /// - items: items per set (nil: the run's `eval.itemsPerSet`; the first n items of each set).
     /// - cotItems: GSM items for chain-of-thought maj@k (nil or 0: none), with the run's `eval.cot`.
-    public static func evaluate(_ run: TrainedRun, items: Int? = nil, cotItems: Int? = nil) throws -> SavedRunEvaluation {
+    /// - foreignThoughts: also score every item after another item's thought and after pause tokens.
+    public static func evaluate(_ run: TrainedRun, items: Int? = nil, cotItems: Int? = nil,
+                                foreignThoughts: Bool = false) throws -> SavedRunEvaluation {
         var e = run.experiment
         if let n = items {
             guard (1...100_000).contains(n) else { throw TrainedRunError("--items must be in 1 ... 100000 (got \(n))") }
@@ -27,7 +35,9 @@ public struct SavedRunEvaluation: Sendable {
         }
         let vocabulary = try Vocabulary(config: e.data)
         let evaluator = Evaluator(experiment: e, vocabulary: vocabulary)
-        let with = evaluator.evaluate(run.model, pad: vocabulary.pad)
+        let sources: [Evaluator.ThoughtSource] = foreignThoughts ? [.own, .foreign, .pause] : [.own]
+        let scored = evaluator.evaluate(run.model, pad: vocabulary.pad, thoughts: sources)
+        let with = scored[.own]!
         let without = evaluator.evaluate(run.model.baseOnly(), pad: vocabulary.pad)
         var cot: CoTEvaluation.Result? = nil
         if let c = cotItems, c > 0 {
@@ -35,9 +45,13 @@ public struct SavedRunEvaluation: Sendable {
             spec.items = c
             cot = CoTEvaluation(spec: spec, evaluator: evaluator, vocabulary: vocabulary).evaluate(run.model)
         }
-        return SavedRunEvaluation(run: run.name, itemsPerSet: e.eval.itemsPerSet,
-                                  difficulties: evaluator.sets.map(\.difficulty), withThoughts: with,
-                                  withoutThoughts: without, cot: cot)
+        var out = SavedRunEvaluation(run: run.name, itemsPerSet: e.eval.itemsPerSet,
+                                     difficulties: evaluator.sets.map(\.difficulty), withThoughts: with,
+                                     withoutThoughts: without, cot: cot)
+        out.withForeignThoughts = scored[.foreign]
+        out.withPauseThoughts = scored[.pause]
+        out.thoughtLength = e.quietstar.thoughtLength
+        return out
     }
 
     /// A table: per set and per task mean, soft score and exact match with thoughts, without, and
@@ -58,6 +72,21 @@ public struct SavedRunEvaluation: Sendable {
         for (task, name) in [(EvalTask.gsm, "gsm (mean)"), (.csqa, "csqa (mean)")] {
             lines.append(pad(name, width) + "      " + cells(withThoughts.mean(task, \.soft), withoutThoughts.mean(task, \.soft))
                          + cells(withThoughts.mean(task, \.exact), withoutThoughts.mean(task, \.exact)))
+        }
+        if let foreign = withForeignThoughts, let pause = withPauseThoughts {
+            lines.append("")
+            lines.append("thought content, soft score: own = the model's thought, foreign = the thought it wrote for the next item "
+                         + "of the set, pause = \(thoughtLength) pause tokens, base = no thought")
+            lines.append(pad("set", width) + "  diff" + "      own  foreign    pause     base")
+            let rows = zip(zip(withThoughts.sets, foreign.sets), zip(pause.sets, withoutThoughts.sets))
+            for (((own, other), (paused, base)), level) in zip(rows, difficulties) {
+                lines.append(pad(own.name, width) + String(format: "  %4d", level) + "  "
+                             + [own, other, paused, base].map { f($0.soft) }.joined(separator: "  "))
+            }
+            for (task, name) in [(EvalTask.gsm, "gsm (mean)"), (.csqa, "csqa (mean)")] {
+                lines.append(pad(name, width) + "      " + "  "
+                             + [withThoughts, foreign, pause, withoutThoughts].map { f($0.mean(task, \.soft)) }.joined(separator: "  "))
+            }
         }
         if let c = cot {
             lines.append("")

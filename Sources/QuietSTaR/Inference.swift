@@ -47,6 +47,24 @@ extension QuietSTaRModel {
     /// (evaluation reads only that position). Output: `length` 1, logits (B * V).
     public func predictLastWithThoughts(prompts: [[Int]], decoding: QuietSTaRConfig.ThoughtDecoding? = nil,
                                         using rng: inout RNG) -> ThinkingOutput {
+        predictLast(prompts: prompts, decoding: inferenceDecoding(decoding), using: &rng)
+    }
+
+    /// `predictLastWithThoughts` with each prompt's thought GIVEN instead of generated: `thoughts[r]`
+    /// (t tokens) is fed between the markers after prompt r, with the model's own markers and mixing
+    /// head (e.g. another prompt's thought, to ask whether a thought's content matters). Fed as is:
+    /// forbidden tokens are not checked. A no-thought model ignores them.
+    public func predictLastWithThoughts(prompts: [[Int]], given thoughts: [[Int]]) -> ThinkingOutput {
+        let t = config.thoughtLength
+        var rng = RNG(seed: 0)   // unused: nothing is sampled
+        if config.method == .noThought { return predictLast(prompts: prompts, decoding: .greedy, using: &rng) }
+        precondition(thoughts.count == prompts.count && thoughts.allSatisfy { $0.count == t },
+                     "predictLastWithThoughts: one thought of \(t) tokens per prompt")
+        let steps = (0..<t).map { s in thoughts.map { $0[s] } }
+        return predictLast(prompts: prompts, decoding: .replay(steps), using: &rng)
+    }
+
+    func predictLast(prompts: [[Int]], decoding: Decoding, using rng: inout RNG) -> ThinkingOutput {
         let b = prompts.count
         precondition(b > 0 && Set(prompts.map(\.count)).count == 1, "predictLastWithThoughts: prompts must share one length")
         let n = prompts[0].count, v = gpt.config.vocab
@@ -58,7 +76,7 @@ extension QuietSTaRModel {
                                   thoughtWeight: [Float](repeating: 0, count: b), thoughts: [[Int]](repeating: [], count: b))
         }
         let roll = think(prefix: base.kv, positions: [Int](repeating: n - 1, count: b), batch: b, length: 1,
-                         decoding: inferenceDecoding(decoding), keepLogPi: false, using: &rng)
+                         decoding: decoding, keepLogPi: false, using: &rng)
         let w = mixingWeight(base: lastHidden, thought: roll.endHidden)
         let mixed = gpt.logits(mix(base: lastHidden, thought: roll.endHidden, w: w))
         var thoughts = [[Int]](repeating: [], count: b)

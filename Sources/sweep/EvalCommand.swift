@@ -13,6 +13,8 @@ struct EvalCommand: ParsableCommand {
     var items: Int?
     @Option(help: "Also chain-of-thought maj@k on this many GSM items (the run's eval.cot settings).")
     var cotItems: Int?
+    @Flag(help: "Also score every item after the thought the model wrote for the next item of its set, and after t pause tokens (does the thought's content matter?).")
+    var foreignThoughts = false
 
     func validate() throws {
         if let items, items < 1 { throw ValidationError("--items must be >= 1 (got \(items))") }
@@ -21,6 +23,6 @@ struct EvalCommand: ParsableCommand {
 
     func run() throws {
         let trained = try TrainedRun.load(reference, results: results)
-        print(try SavedRunEvaluation.evaluate(trained, items: items, cotItems: cotItems).table(), terminator: "")
+        print(try SavedRunEvaluation.evaluate(trained, items: items, cotItems: cotItems, foreignThoughts: foreignThoughts).table(), terminator: "")
     }
 }

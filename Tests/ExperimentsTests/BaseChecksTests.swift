@@ -30,7 +30,7 @@ final class BaseChecksTests: XCTestCase {
             // scoreLast wants one prompt length: score item by item.
             var soft = 0.0, exact = 0.0
             for item in set.items {
-                let s = Evaluator.scoreLast([item], model: model, using: &rng)[0]
+                let s = Evaluator.scoreLast([item], model.predictLastWithThoughts(prompts: [item.prompt], using: &rng))[0]
                 soft += s.soft; exact += s.exact
             }
             let n = Double(set.items.count)

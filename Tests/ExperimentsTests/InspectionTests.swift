@@ -1,5 +1,6 @@
 import Foundation
 import QuietSTaR
+import SyntheticData
 import TensorCore
 import XCTest
 @testable import Experiments
@@ -48,6 +49,44 @@ final class InspectionTests: XCTestCase {
         let s2 = try ThoughtInspection.inspect(run, tokens: tokens, decoding: .sampled, seed: 2)
         XCTAssertNotEqual(s1.positions.map(\.thought), s2.positions.map(\.thought))
         XCTAssertEqual(try ThoughtInspection.inspect(run, tokens: tokens, decoding: .sampled, seed: 1).positions, s1.positions)
+    }
+
+    /// `evaluate(thoughts:)`: own = the plain evaluation bit for bit; foreign = each item after the
+    /// next item's own thought and pause = after t pause tokens, checked item by item against the
+    /// independent dense replay.
+    func testForeignAndPauseThoughtsMatchTheReplay() throws {
+        let run = try thinkingRun()
+        // Random weight matrices: the tiny trained model writes one thought for every item of a set,
+        // which would make another item's thought the same as the own one.
+        var noise = RNG(seed: 7)
+        for (_, p) in run.model.gpt.namedParameters where p.rank >= 2 { for i in p.data.indices { p.data[i] = noise.normal() } }
+        let evaluator = Evaluator(experiment: run.experiment, vocabulary: run.vocabulary)
+        let scored = evaluator.evaluate(run.model, pad: run.vocabulary.pad, thoughts: [.foreign, .pause])
+        XCTAssertEqual(scored[.own], evaluator.evaluate(run.model, pad: run.vocabulary.pad))
+        let t = run.model.config.thoughtLength
+        var compared = 0, moved = 0
+        for (number, set) in evaluator.sets.enumerated() where number % 3 == 0 {
+            var rng = RNG(seed: 0)
+            let own = set.items.map { run.model.predictLastWithThoughts(prompts: [$0.prompt], decoding: .greedy, using: &rng).thoughts[0] }
+            func soft(_ item: EvalItem, _ thought: [Int]) -> Double {
+                let p = ThoughtReplay.predict(run.model, text: item.prompt, position: item.prompt.count - 1, thought: thought)
+                return Evaluator.answerScore(item, answer: item.answer[0]) { p.mixedLogProbs[$0] }.soft
+            }
+            let n = set.items.count
+            let foreign = set.items.indices.map { soft(set.items[$0], own[($0 + 1) % n]) }.reduce(0, +) / Double(n)
+            let paused = set.items.map { soft($0, [Int](repeating: run.model.config.pauseToken, count: t)) }.reduce(0, +) / Double(n)
+            let ownSoft = set.items.indices.map { soft(set.items[$0], own[$0]) }.reduce(0, +) / Double(n)
+            XCTAssertEqual(scored[.own]!.sets[number].soft, ownSoft, accuracy: 1e-5, set.name)
+            XCTAssertEqual(scored[.foreign]!.sets[number].soft, foreign, accuracy: 1e-5, set.name)
+            XCTAssertEqual(scored[.pause]!.sets[number].soft, paused, accuracy: 1e-5, set.name)
+            compared += 1
+            if abs(foreign - ownSoft) > 1e-4 { moved += 1 }
+        }
+        XCTAssertEqual(compared, 2)
+        XCTAssertGreaterThan(moved, 0, "another item's thought changes the scores: the check can fail")
+        let table = try SavedRunEvaluation.evaluate(run, foreignThoughts: true).table()
+        XCTAssertTrue(table.contains("foreign = the thought it wrote for the next item of the set, pause = \(t) pause tokens"), table)
+        XCTAssertFalse(try SavedRunEvaluation.evaluate(run).table().contains("foreign"))
     }
 
     func testRenderingsAndJSON() throws {

@@ -24,6 +24,37 @@ final class GenerateTests: XCTestCase {
 }
 
 final class LastPositionTests: XCTestCase {
+    /// Given thoughts are fed as they are: the model's own greedy thoughts give its prediction bit
+    /// for bit, other thoughts another one; a no-thought model ignores them.
+    func testGivenThoughtsReplaceTheGeneratedOnes() {
+        let m = makeModel(t: 3, seed: 14)
+        var rng = RNG(seed: 3)
+        let prompts = [[3, 4, 5, 6, 7], [8, 9, 3, 4, 11]]
+        let own = m.predictLastWithThoughts(prompts: prompts, decoding: .greedy, using: &rng)
+        let replayed = m.predictLastWithThoughts(prompts: prompts, given: own.thoughts)
+        XCTAssertEqual(replayed.mixedLogits, own.mixedLogits)
+        XCTAssertEqual(replayed.baseLogits, own.baseLogits)
+        XCTAssertEqual(replayed.thoughts, own.thoughts)
+        XCTAssertEqual(replayed.thoughtWeight, own.thoughtWeight)
+        // Other thoughts: the base is unchanged, the mixed prediction is not.
+        let other = [[5, 6, 7], [8, 3, 9]]
+        XCTAssertNotEqual(other, own.thoughts)
+        let given = m.predictLastWithThoughts(prompts: prompts, given: other)
+        XCTAssertEqual(given.baseLogits, own.baseLogits)
+        XCTAssertEqual(given.thoughts, other)
+        XCTAssertNotEqual(given.mixedLogits, own.mixedLogits)
+        // Each row depends on its own given thought only.
+        let one = m.predictLastWithThoughts(prompts: [prompts[1]], given: [other[1]])
+        let v = m.gpt.config.vocab
+        for j in 0..<v { XCTAssertEqual(one.mixedLogits[j], given.mixedLogits[v + j], accuracy: 1e-5) }
+
+        var cfg = m.config
+        cfg.method = .noThought
+        let plain = QuietSTaRModel(gpt: m.gpt, config: cfg, using: &rng)
+        let ignored = plain.predictLastWithThoughts(prompts: prompts, given: [[], []])
+        XCTAssertEqual(ignored.mixedLogits, own.baseLogits)
+    }
+
     /// The last-position shortcut equals the last column of thinking at every position.
     func testLastPositionEqualsFullInference() {
         let m = makeModel(t: 3, seed: 13)
