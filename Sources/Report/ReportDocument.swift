@@ -92,8 +92,8 @@ public struct ReportDocument {
             "- Claim 4 (**hard tokens**): H = mean delta_logp on the hardest \(Int(100 * VerdictRules.hardFraction))% of tokens by base NLL, "
                 + "A = mean over all tokens, pooled over the Quiet-STaR runs of the main experiment. Holds if H > 0, "
                 + "H >= \(Int(VerdictRules.hardTokenRatio))|A| and H > A in every run; does not hold if H <= 0 or H <= A; otherwise inconclusive.",
-            "- Claim 5a: G = Quiet-STaR - pause tokens (controls), B = half the Quiet-STaR gain over the baseline (0 without a baseline). "
-                + "Where several Quiet-STaR settings of an experiment tie on thought length and n_true, claims 1, 2, 5a, 5b and 6 "
+            "- Claim 5a: G = Quiet-STaR - pause tokens (controls), B = half the Quiet-STaR gain over the baseline (0 without a baseline).",
+            "- Where several Quiet-STaR settings of an experiment tie on thought length and n_true, claims 1, 2, 5a, 5b and 6 "
                 + "take the one with the fewest overrides (the setting the others vary around).",
             "- CSQA-style rows of claims 5a and 7: from \(ClaimChecker.csqaControls) (on csqa's base models, pretrained on the "
                 + "knowledge-base world) when it has the settings the row needs, else from controls and ablations.",
