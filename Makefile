@@ -32,6 +32,9 @@ bench: deps
 # A saved table that lists exactly the experiment's current base models is kept (--keep-current).
 EXPERIMENTS ?= thought-length controls corpus ablations cot csqa csqa-controls
 BASE_CHECKS ?= thought-length cot csqa
+# Thought-content tables (own / another item's / pause / no thought, results/<e>/thought-content.md)
+# for THOUGHT_CONTENT; a saved table that lists the runs with their logged evaluations is kept.
+THOUGHT_CONTENT ?= thought-length csqa
 reproduce: deps
 	@start=$$(date +%s); \
 	$(SWIFT) build -c release --product sweep; \
@@ -42,6 +45,10 @@ reproduce: deps
 	for e in $(BASE_CHECKS); do \
 	  echo "== base-model checks of experiments/$$e.json"; \
 	  $(SWIFT) run -c release sweep base-checks experiments/$$e.json --results results --save --keep-current >/dev/null || exit 1; \
+	done; \
+	for e in $(THOUGHT_CONTENT); do \
+	  echo "== thought content of experiments/$$e.json"; \
+	  $(SWIFT) run -c release sweep thought-content experiments/$$e.json --results results --save --keep-current >/dev/null || exit 1; \
 	done; \
 	$(SWIFT) run -c release sweep figures --results results --out paper-figures || exit 1; \
 	echo "make reproduce: done in $$(( ($$(date +%s) - start) / 60 )) min; figures in paper-figures/, report in results/REPORT.md"

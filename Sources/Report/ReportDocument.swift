@@ -19,6 +19,9 @@ public struct ReportDocument {
     public var baseChecks: [(experiment: String, table: String)] = []
     /// File name of an experiment's base-model checks inside its results folder.
     public static let baseChecksFile = "base-checks.md"
+    /// Thought-content tables (`sweep thought-content`), by experiment.
+    public var thoughtContent: [(experiment: String, table: String)] = []
+    public static let thoughtContentFile = "thought-content.md"
 
     public init(results: Results, checks: [ClaimCheck], figures: [(path: String, caption: String)],
                 missingFigures: [String], notes: String?) {
@@ -50,6 +53,7 @@ public struct ReportDocument {
         out += ["", "## Base-model checks", ""] + baseChecksSection
         out += ["", "## Claims", ""] + claimsTable + ["", "### Verdict rules", ""] + rules
         out += ["", "## All settings", ""] + settingsTables
+        out += ["", "## Thought content", ""] + thoughtContentSection
         out += ["", "## Wall time", ""] + wallTime
         out += ["", "## Figures", ""] + figureList
         out += ["", "## What is missing", ""] + missing
@@ -66,6 +70,21 @@ public struct ReportDocument {
                    + "the last two are well above the first."]
         if baseChecks.isEmpty { return out + ["", "_No base-check tables (`results/<experiment>/\(ReportDocument.baseChecksFile)`)._"] }
         for (e, table) in baseChecks { out += ["", "### \(e)", "", table] }
+        return out
+    }
+
+    /// Whether what a thought says matters: each Quiet-STaR run with its own, another item's, pause
+    /// and no thoughts.
+    var thoughtContentSection: [String] {
+        var out = ["Each Quiet-STaR run, from its checkpoint, answers the held-out sets (soft score, mean over the task's "
+                   + "sets) after its own thought, after the thought it wrote for the next item of the same set (another "
+                   + "problem), after t pause tokens, and with no thought (`sweep thought-content`). A gain that travels in "
+                   + "the thought's tokens shows as own far above no thought and another item's thought at or below it. The "
+                   + "own column is each run's last logged evaluation."]
+        if thoughtContent.isEmpty {
+            return out + ["", "_No thought-content tables (`results/<experiment>/\(ReportDocument.thoughtContentFile)`)._"]
+        }
+        for (e, table) in thoughtContent { out += ["", "### \(e)", "", table] }
         return out
     }
 

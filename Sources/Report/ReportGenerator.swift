@@ -50,18 +50,19 @@ public struct ReportGenerator {
         var document = ReportDocument(results: results, checks: checks, figures: listed,
                                       missingFigures: missing + failures.map { "\($0) (rendering failed)" },
                                       notes: previous.flatMap(ReportDocument.extractNotes(from:)))
-        document.baseChecks = ReportGenerator.baseChecks(in: resultsDirectory)
+        document.baseChecks = ReportGenerator.tables(ReportDocument.baseChecksFile, in: resultsDirectory)
+        document.thoughtContent = ReportGenerator.tables(ReportDocument.thoughtContentFile, in: resultsDirectory)
         try writeAtomically(document.markdown, to: reportPath)
         return Outcome(reportPath: reportPath, rendered: rendered, missingFigures: missing, failures: failures,
                        checks: checks, results: results)
     }
 
-    /// The `<experiment>/base-checks.md` tables (written by `sweep base-checks --save`), by
-    /// experiment name.
-    static func baseChecks(in results: String) -> [(experiment: String, table: String)] {
+    /// The `<experiment>/<file>` tables (`base-checks.md` written by `sweep base-checks --save`,
+    /// `thought-content.md` by `sweep thought-content --save`), by experiment name.
+    static func tables(_ file: String, in results: String) -> [(experiment: String, table: String)] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: results))?.sorted() ?? []
         return names.compactMap { name in
-            guard let text = try? String(contentsOfFile: "\(results)/\(name)/\(ReportDocument.baseChecksFile)", encoding: .utf8)
+            guard let text = try? String(contentsOfFile: "\(results)/\(name)/\(file)", encoding: .utf8)
             else { return nil }
             return (name, text.trimmingCharacters(in: .whitespacesAndNewlines))
         }

@@ -8,7 +8,7 @@ struct Sweep: ParsableCommand {
         commandName: "sweep",
         abstract: "Run Quiet-STaR experiments declared as JSON files.",
         subcommands: [RunCommand.self, SlurmCommand.self, DataCommand.self, FiguresCommand.self,
-                      ThinkCommand.self, GenerateCommand.self, EvalCommand.self, BaseChecksCommand.self, RegressCommand.self,
+                      ThinkCommand.self, GenerateCommand.self, EvalCommand.self, BaseChecksCommand.self, ThoughtContentCommand.self, RegressCommand.self,
                       WorkerCommand.self],
         defaultSubcommand: RunCommand.self)
 }

@@ -145,3 +145,41 @@ final class InspectionTests: XCTestCase {
         XCTAssertThrowsError(try TextGeneration.generate(run, prompt: prompt, maxTokens: 4, temperature: -1, seed: 0))
     }
 }
+
+/// `sweep thought-content`: the table of an experiment's Quiet-STaR runs, tied to their logs.
+final class ThoughtContentTests: XCTestCase {
+    func testTableRowsMatchTheRunsAndTheirLogs() throws {
+        let (results, id) = TrainedRunFixture.trained
+        let plan = try SweepPlan.parse(text: TrainedRunFixture.text, file: "inspect.json")
+        let expected = try XCTUnwrap(ThoughtContent.expectedRows(plan, results: results))
+        // The fixture's base corpus (default data) has text of the GSM-style world only: one row.
+        XCTAssertEqual(expected.map(\.task), ["GSM-style"])
+        XCTAssertTrue(expected.allSatisfy { $0.run == id })
+        let run = try TrainedRun.load(id, results: results)
+        let rows = try ThoughtContent.rows(run)
+        XCTAssertEqual(rows.map(\.task), expected.map(\.task))
+        let evaluation = try SavedRunEvaluation.evaluate(run, foreignThoughts: true)
+        for (row, e) in zip(rows, expected) {
+            XCTAssertEqual(ThoughtContent.pct(row.own), e.own, "own = the logged final evaluation")
+            XCTAssertEqual(row.seed, 1)
+            let task: EvalTask = row.task == "GSM-style" ? .gsm : .csqa
+            XCTAssertEqual(row.foreign, evaluation.withForeignThoughts!.mean(task, \.soft))
+            XCTAssertEqual(row.pause, evaluation.withPauseThoughts!.mean(task, \.soft))
+            XCTAssertEqual(row.none, evaluation.withoutThoughts.mean(task, \.soft))
+        }
+        let table = (ThoughtContent.tableHeader + rows.map(ThoughtContent.tableRow)).joined(separator: "\n")
+        XCTAssertEqual(ThoughtContent.savedRows(table).map(\.run), [id])
+        XCTAssertTrue(ThoughtContent.savedTableIsCurrent(table, expected: expected))
+        // Another logged value, another run, a missing row or an empty file: not current.
+        var changed = expected
+        changed[0].own = "0.0%"
+        XCTAssertFalse(ThoughtContent.savedTableIsCurrent(table, expected: changed))
+        changed = expected
+        changed[0].run = "other"
+        XCTAssertFalse(ThoughtContent.savedTableIsCurrent(table, expected: changed))
+        XCTAssertFalse(ThoughtContent.savedTableIsCurrent(table, expected: expected + expected))
+        XCTAssertFalse(ThoughtContent.savedTableIsCurrent("", expected: []))
+        // A run that is not complete: no table can be current.
+        XCTAssertNil(ThoughtContent.expectedRows(plan, results: results + "/missing"))
+    }
+}

@@ -303,6 +303,22 @@ final class ReportGenerationTests: XCTestCase {
         let report = try String(contentsOfFile: try generator.run().reportPath, encoding: .utf8)
         XCTAssertTrue(report.contains("## Base-model checks"))
         XCTAssertTrue(report.contains("### thought-length\n\n" + table), report)
+        XCTAssertTrue(report.contains("_No thought-content tables"), report)
+    }
+
+    func testThoughtContentTablesAreIncluded() throws {
+        let dir = Fixtures.directory("thought-content")
+        defer { Fixtures.cleanUp(dir) }
+        let results = dir.appendingPathComponent("results")
+        try Fixtures.write(Fixtures.thoughtLength(), to: results)
+        let table = "| run | seed | task | own thought |\n|---|---|---|---|\n| `thoughtLength=8_seed=1` | 1 | GSM-style | 16.0% |"
+        try table.write(to: results.appendingPathComponent("thought-length/thought-content.md"), atomically: true, encoding: .utf8)
+        let generator = ReportGenerator(resultsDirectory: results.path,
+                                        figuresDirectory: dir.appendingPathComponent("paper-figures").path)
+        let report = try String(contentsOfFile: try generator.run().reportPath, encoding: .utf8)
+        let section = try XCTUnwrap(report.range(of: "## Thought content"))
+        XCTAssertTrue(report[section.upperBound...].contains("### thought-length\n\n" + table), report)
+        XCTAssertFalse(report.contains("_No thought-content tables"), report)
     }
 
     func testSingleSeedIsInconclusive() throws {
