@@ -37,16 +37,17 @@ struct ThoughtContentCommand: ParsableCommand {
             FileHandle.standardError.write(Data("\(path) lists this experiment's Quiet-STaR runs with their logged evaluations: kept, nothing computed\n".utf8))
             return
         }
+        // Every checkpoint loads before anything is printed (a missing one is an error that says how to make it).
+        let trained = try ThoughtContent.runs(of: plan).map { try TrainedRun.load("\(plan.name)/\($0.id)", results: results) }
         var lines = ThoughtContent.tableHeader
         lines.forEach { print($0) }
-        for spec in ThoughtContent.runs(of: plan) {
-            let run = try TrainedRun.load("\(plan.name)/\(spec.id)", results: results)
+        for run in trained {
             for row in try ThoughtContent.rows(run) {
                 // The checkpoint must be the model of the log: its own thoughts give the logged evaluation.
                 if let logged = expected.first(where: { $0.run == row.run && $0.task == row.task })?.own,
                    logged != ThoughtContent.pct(row.own) {
-                    throw ValidationError("\(dir)/\(spec.id).ckpt does not reproduce its log: \(row.task) soft "
-                                          + "\(ThoughtContent.pct(row.own)) with its own thoughts, \(logged) in \(dir)/\(spec.id).h5")
+                    throw ValidationError("\(dir)/\(run.id).ckpt does not reproduce its log: \(row.task) soft "
+                                          + "\(ThoughtContent.pct(row.own)) with its own thoughts, \(logged) in \(dir)/\(run.id).h5")
                 }
                 lines.append(ThoughtContent.tableRow(row))
                 print(lines.last!)
