@@ -29,7 +29,7 @@ struct ThoughtContentCommand: ParsableCommand {
         BLAS.setThreads(threads)
         let dir = "\(results)/\(plan.name)", path = "\(dir)/\(ThoughtContent.file)"
         guard let expected = ThoughtContent.expectedRows(plan, results: results) else {
-            throw ValidationError("\(experiment): not every Quiet-STaR run of \(plan.name) is complete in \(results); "
+            throw TrainedRunError("\(experiment): not every Quiet-STaR run of \(plan.name) is complete in \(results); "
                                   + "run `swift run sweep \(experiment) --results \(results)` first")
         }
         if keepCurrent, let text = try? String(contentsOfFile: path, encoding: .utf8),
@@ -46,7 +46,7 @@ struct ThoughtContentCommand: ParsableCommand {
                 // The checkpoint must be the model of the log: its own thoughts give the logged evaluation.
                 if let logged = expected.first(where: { $0.run == row.run && $0.task == row.task })?.own,
                    logged != ThoughtContent.pct(row.own) {
-                    throw ValidationError("\(dir)/\(run.id).ckpt does not reproduce its log: \(row.task) soft "
+                    throw TrainedRunError("\(dir)/\(run.id).ckpt does not reproduce its log: \(row.task) soft "
                                           + "\(ThoughtContent.pct(row.own)) with its own thoughts, \(logged) in \(dir)/\(run.id).h5")
                 }
                 lines.append(ThoughtContent.tableRow(row))
