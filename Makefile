@@ -34,7 +34,7 @@ EXPERIMENTS ?= thought-length controls corpus ablations cot csqa csqa-controls
 BASE_CHECKS ?= thought-length cot csqa
 # Thought-content tables (own / another item's / pause / no thought, results/<e>/thought-content.md)
 # for THOUGHT_CONTENT; a saved table that lists the runs with their logged evaluations is kept.
-THOUGHT_CONTENT ?= thought-length csqa
+THOUGHT_CONTENT ?= thought-length controls corpus ablations cot csqa csqa-controls
 reproduce: deps
 	@start=$$(date +%s); \
 	$(SWIFT) build -c release --product sweep; \
