@@ -13,7 +13,7 @@ do for [format in "png svg"] {
     set terminal svg size 1300,600 dynamic enhanced font "DejaVu Sans,16" background "white"
     set output "per-difficulty.svg"
   }
-  set multiplot layout 1,2 title "Accuracy by difficulty: baseline vs longest-thought Quiet-STaR (mean, band = min..max over seeds)" noenhanced font sprintf(",%g", fontsize * 1.2)
+  set multiplot layout 1,2 title "Accuracy by difficulty: baseline vs Quiet-STaR at each thought length (mean, band = min..max over seeds)" noenhanced font sprintf(",%g", fontsize * 1.2)
   set style fill transparent solid 0.22 noborder
   set grid back lt 1 lc rgb "#E8E8E8" lw 1
   set border 3 lc rgb "#404040"
@@ -31,8 +31,12 @@ do for [format in "png svg"] {
   set autoscale y
   plot "per-difficulty.dat" index 0 using 1:3:4 with filledcurves lc rgb "#0072B2" notitle, \
     "per-difficulty.dat" index 1 using 1:3:4 with filledcurves lc rgb "#D55E00" notitle, \
+    "per-difficulty.dat" index 2 using 1:3:4 with filledcurves lc rgb "#009E73" notitle, \
+    "per-difficulty.dat" index 3 using 1:3:4 with filledcurves lc rgb "#CC79A7" notitle, \
     "per-difficulty.dat" index 0 using 1:2 with linespoints pt 7 ps 0.7 lw 2 lc rgb "#0072B2" dt 2 title "Baseline" noenhanced, \
-    "per-difficulty.dat" index 1 using 1:2 with linespoints pt 7 ps 0.7 lw 2 lc rgb "#D55E00" dt 1 title "11 thought tokens (paper: 13), 4 ahead" noenhanced
+    "per-difficulty.dat" index 1 using 1:2 with linespoints pt 7 ps 0.7 lw 2 lc rgb "#D55E00" dt 1 title "3 thought tokens (paper: 5), 4 ahead" noenhanced, \
+    "per-difficulty.dat" index 2 using 1:2 with linespoints pt 7 ps 0.7 lw 2 lc rgb "#009E73" dt 1 title "7 thought tokens (paper: 9), 4 ahead" noenhanced, \
+    "per-difficulty.dat" index 3 using 1:2 with linespoints pt 7 ps 0.7 lw 2 lc rgb "#CC79A7" dt 1 title "11 thought tokens (paper: 13), 4 ahead" noenhanced
   # panel 2: CSQA-style (synthetic CommonsenseQA): csqa
   set title "CSQA-style (synthetic CommonsenseQA): csqa" noenhanced
   set xlabel "difficulty (hop: reasoning hops)" noenhanced
@@ -44,10 +48,14 @@ do for [format in "png svg"] {
   set autoscale xfixmin
   set autoscale xfixmax
   set autoscale y
-  plot "per-difficulty.dat" index 2 using 1:3:4 with filledcurves lc rgb "#0072B2" notitle, \
-    "per-difficulty.dat" index 3 using 1:3:4 with filledcurves lc rgb "#D55E00" notitle, \
-    "per-difficulty.dat" index 2 using 1:2 with linespoints pt 7 ps 0.7 lw 2 lc rgb "#0072B2" dt 2 title "Baseline" noenhanced, \
-    "per-difficulty.dat" index 3 using 1:2 with linespoints pt 7 ps 0.7 lw 2 lc rgb "#D55E00" dt 1 title "11 thought tokens (paper: 13), 4 ahead" noenhanced
+  plot "per-difficulty.dat" index 4 using 1:3:4 with filledcurves lc rgb "#0072B2" notitle, \
+    "per-difficulty.dat" index 5 using 1:3:4 with filledcurves lc rgb "#D55E00" notitle, \
+    "per-difficulty.dat" index 6 using 1:3:4 with filledcurves lc rgb "#009E73" notitle, \
+    "per-difficulty.dat" index 7 using 1:3:4 with filledcurves lc rgb "#CC79A7" notitle, \
+    "per-difficulty.dat" index 4 using 1:2 with linespoints pt 7 ps 0.7 lw 2 lc rgb "#0072B2" dt 2 title "Baseline" noenhanced, \
+    "per-difficulty.dat" index 5 using 1:2 with linespoints pt 7 ps 0.7 lw 2 lc rgb "#D55E00" dt 1 title "3 thought tokens (paper: 5), 4 ahead" noenhanced, \
+    "per-difficulty.dat" index 6 using 1:2 with linespoints pt 7 ps 0.7 lw 2 lc rgb "#009E73" dt 1 title "7 thought tokens (paper: 9), 4 ahead" noenhanced, \
+    "per-difficulty.dat" index 7 using 1:2 with linespoints pt 7 ps 0.7 lw 2 lc rgb "#CC79A7" dt 1 title "11 thought tokens (paper: 13), 4 ahead" noenhanced
   unset multiplot
   unset output
 }

@@ -59,6 +59,16 @@ public struct ClaimChecker {
         }
     }
 
+    /// One Quiet-STaR setting per thought length (the one with the most seeds; first in order on a
+    /// tie), shortest first: claim 3's settings.
+    static func onePerThoughtLength(_ settings: [Setting]) -> [Setting] {
+        var byLength: [Int: Setting] = [:]
+        for s in settings.filter(\.isQuietSTaR) {
+            if let t = s.thoughtLength, byLength[t].map({ $0.runs.count < s.runs.count }) ?? true { byLength[t] = s }
+        }
+        return byLength.keys.sorted().map { byLength[$0]! }
+    }
+
     public func checks() -> [ClaimCheck] {
         let all = headline() + [lengths()].flatMap { $0 } + [hardTokens()] + controls() + corpus() + [cot()] + ablations()
         return all.map(untestedWithoutKnowledgeBase)
@@ -122,10 +132,7 @@ public struct ClaimChecker {
     private func lengths() -> [ClaimCheck] {
         ClaimChecker.tasks.map { task in
             let name = experiment(for: task.column)
-            let settings = (name.map(results.settings(of:)) ?? []).filter(\.isQuietSTaR)
-            var byLength: [Int: Setting] = [:]
-            for s in settings { if let t = s.thoughtLength, byLength[t].map({ $0.runs.count < s.runs.count }) ?? true { byLength[t] = s } }
-            let ordered = byLength.keys.sorted().map { byLength[$0]! }
+            let ordered = ClaimChecker.onePerThoughtLength(name.map(results.settings(of:)) ?? [])
             let summaries = ordered.compactMap { s in s.finalSummary(task.column).map { (s, $0) } }
             var c = ClaimCheck(number: "3", task: task.name, claim: "Longer thoughts give larger gains (monotone over >= 3 lengths)",
                                paper: "gains grow with thought length (Figure 2)", ours: "", verdict: .inconclusive, reason: "")

@@ -66,7 +66,10 @@ extension PaperFigures {
     /// longest-thought Quiet-STaR setting. Columns are discovered as `<task>_<name><level>_soft`.
     func perDifficulty() -> PlannedFigure? {
         let panels = taskPanels { task, settings, title -> Panel? in
-            let chosen = [settings.first(where: \.isBaseline), ClaimChecker.headline(settings)].compactMap { $0 }
+            // The baseline and one Quiet-STaR setting per thought length (claim 3's), or the headline one.
+            let lengths = ClaimChecker.onePerThoughtLength(settings)
+            let thinking = lengths.count > 1 ? lengths : [ClaimChecker.headline(settings)].compactMap { $0 }
+            let chosen = [settings.first(where: \.isBaseline)].compactMap { $0 } + thinking
             let columns = Set(chosen.flatMap { $0.runs.flatMap { Array($0.eval.keys) } })
             var levels: [(level: Double, column: String, unit: String)] = []
             for c in columns {
@@ -87,9 +90,9 @@ extension PaperFigures {
         }
         guard !panels.isEmpty else { return nil }
         return PlannedFigure(name: "per-difficulty",
-            figure: LineFigure(title: "Accuracy by difficulty: baseline vs longest-thought Quiet-STaR (mean, band = min..max over seeds)",
+            figure: LineFigure(title: "Accuracy by difficulty: baseline vs Quiet-STaR at each thought length (mean, band = min..max over seeds)",
                                panels: panels, size: PixelSize(width: 1300, height: 600)),
-            caption: "Final accuracy per difficulty level for the baseline and the longest-thought Quiet-STaR setting.")
+            caption: "Final accuracy per difficulty level for the baseline and Quiet-STaR at each thought length.")
     }
 
     /// `gsm_k3_soft` -> (3, "k"); `csqa_hop2_soft` -> (2, "hop"); nil for other columns

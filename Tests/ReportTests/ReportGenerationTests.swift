@@ -205,6 +205,10 @@ final class ReportGenerationTests: XCTestCase {
         XCTAssertTrue(gsmPanel.series.contains { $0.name.hasPrefix("8 thought tokens") }, "\(gsmPanel.series.map(\.name))")
         let baseline = try XCTUnwrap(csqaPanel.series.first { $0.name == "Baseline" })
         XCTAssertEqual(try XCTUnwrap(baseline.y.last), 50, accuracy: 1e-6)
+        // Accuracy by difficulty: the baseline and every thought length, shortest first.
+        let difficulty = plan.figures.first { $0.name == "per-difficulty" }!.figure as! LineFigure
+        XCTAssertEqual(difficulty.panels[0].series.map { String($0.name.prefix(while: { $0 != "(" })) },
+                       ["Baseline", "2 thought tokens ", "4 thought tokens ", "8 thought tokens "])
     }
 
     /// The CSQA-style rows of 5a, 7a and 7b read csqa-controls when it has the settings they need;
