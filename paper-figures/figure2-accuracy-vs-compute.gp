@@ -25,6 +25,7 @@ do for [format in "png svg"] {
   set key below center horizontal Left reverse noopaque noautotitle samplen 2 height 0.6
   set logscale x 2
   set format x "%g"
+  set xtics autofreq
   set xrange [0.9:16.099999999999998]
   set autoscale y
   plot "figure2-accuracy-vs-compute.dat" index 0 using 1:3:4 with filledcurves lc rgb "#0072B2" notitle, \
@@ -38,6 +39,7 @@ do for [format in "png svg"] {
   set key below center horizontal Left reverse noopaque noautotitle samplen 2 height 0.6
   set logscale x 2
   set format x "%g"
+  set xtics autofreq
   set xrange [0.9:16.099999999999998]
   set autoscale y
   plot "figure2-accuracy-vs-compute.dat" index 2 using 1:3:4 with filledcurves lc rgb "#0072B2" notitle, \

@@ -25,6 +25,7 @@ do for [format in "png svg"] {
   set key below center horizontal Left reverse noopaque noautotitle samplen 2 height 0.6
   unset logscale x
   set format x "%g"
+  set xtics autofreq
   set autoscale x
   set autoscale xfixmin
   set autoscale xfixmax
@@ -44,6 +45,7 @@ do for [format in "png svg"] {
   set key below center horizontal Left reverse noopaque noautotitle samplen 2 height 0.6
   unset logscale x
   set format x "%g"
+  set xtics autofreq
   set autoscale x
   set autoscale xfixmin
   set autoscale xfixmax
@@ -61,6 +63,7 @@ do for [format in "png svg"] {
   set key below center horizontal Left reverse noopaque noautotitle samplen 2 height 0.6
   unset logscale x
   set format x "%g"
+  set xtics autofreq
   set autoscale x
   set autoscale xfixmin
   set autoscale xfixmax
@@ -78,6 +81,7 @@ do for [format in "png svg"] {
   set key below center horizontal Left reverse noopaque noautotitle samplen 2 height 0.6
   unset logscale x
   set format x "%g"
+  set xtics autofreq
   set autoscale x
   set autoscale xfixmin
   set autoscale xfixmax

@@ -146,6 +146,12 @@ public struct LineFigure: Figure, Equatable {
             out.append("unset logscale x")
             out.append("set format x \"%g\"")
         }
+        // A few whole-number x values (difficulty levels, k of maj@k): a tic at each whole number,
+        // not at 1.5; otherwise gnuplot's own spacing (set again: settings carry over between panels).
+        let xs = Set(panel.series.flatMap(\.x))
+        let whole = !panel.logX && (2...12).contains(xs.count) && xs.allSatisfy { $0 == $0.rounded() }
+            && (xs.max()! - xs.min()!) <= 12
+        out.append(whole ? "set xtics 1" : "set xtics autofreq")
         if let r = panel.xRange {
             out.append("set xrange [\(GnuplotText.number(r.lowerBound)):\(GnuplotText.number(r.upperBound))]")
         } else {

@@ -83,6 +83,22 @@ final class LineFigureTests: XCTestCase {
                                                                "inference FLOPs per token"])
         let script = try String(contentsOf: out.script, encoding: .utf8)
         XCTAssertTrue(script.contains("set logscale x 10"))
+        // The log compute axis keeps gnuplot's tics; maj@k (k = 1 ... 8) gets one tic per k.
+        let tics = script.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { $0.hasPrefix("set xtics") }
+        XCTAssertEqual(tics, ["set xtics autofreq", "set xtics 1"])
+    }
+
+    /// A few whole-number x values get a tic at each whole number; many steps or fractions do not.
+    func testWholeNumberAxesGetOneTicPerNumber() {
+        func tics(_ x: [Double]) -> String {
+            let body = LineFigure(Panel(title: "p", xLabel: "x", yLabel: "y", series: [Series(name: "s", x: x, y: x)])).job(name: "f").body
+            return body.map { $0.trimmingCharacters(in: .whitespaces) }.first { $0.hasPrefix("set xtics") } ?? ""
+        }
+        XCTAssertEqual(tics([1, 2, 3]), "set xtics 1")
+        XCTAssertEqual(tics([1, 1.5, 2]), "set xtics autofreq")
+        XCTAssertEqual(tics([0, 50, 100]), "set xtics autofreq")
+        XCTAssertEqual(tics((0...40).map { Double($0 * 10) }), "set xtics autofreq")
+        XCTAssertEqual(tics([5]), "set xtics autofreq")
     }
 
     func testNarrowLogAxisUsesPowersOfTwo() throws {
