@@ -62,8 +62,9 @@ extension PaperFigures {
                              caption: "Evaluation prompts with the thought sampled before the answer; the answer is coloured by how much the thought changed its log-probability.")
     }
 
-    /// Final accuracy per difficulty level (GSM k operations, CSQA hops) for the baseline and the
-    /// longest-thought Quiet-STaR setting. Columns are discovered as `<task>_<name><level>_soft`.
+    /// Final accuracy per difficulty level (GSM k operations, CSQA hops) for the baseline and
+    /// Quiet-STaR at each thought length (the headline setting alone when there is one length).
+    /// Columns are discovered as `<task>_<name><level>_soft`.
     func perDifficulty() -> PlannedFigure? {
         let panels = taskPanels { task, settings, title -> Panel? in
             // The baseline and one Quiet-STaR setting per thought length (claim 3's), or the headline one.
