@@ -107,7 +107,7 @@ extension BaseChecks {
     ]
 
     public static func tableRow(baseKey: String, pretrainSeed: Int, _ r: SetResult) -> String {
-        func pct(_ x: Double) -> String { String(format: "%.1f%%", 100 * x) }
+        let pct = MarkdownTable.percent
         return "| \(baseKey) | \(pretrainSeed) | \(r.name) | \(r.items) | \(pct(r.directSoft)) | "
             + "\(pct(r.directExact)) | \(pct(r.workedExact)) | \(pct(r.oracleSoft)) | \(pct(r.oracleExact)) |"
     }
@@ -116,8 +116,7 @@ extension BaseChecks {
     /// Lines that are not rows of that table (its header, the separator, anything else) are skipped.
     public static func savedRows(_ text: String) -> [(baseKey: String, items: Int)] {
         text.split(separator: "\n").compactMap { line in
-            let cells = line.split(separator: "|", omittingEmptySubsequences: false)
-                .map { $0.trimmingCharacters(in: .whitespaces) }
+            let cells = MarkdownTable.cells(line)
             // "| key | seed | set | items | ... |" splits into an empty first cell, then the columns.
             guard cells.count >= 6, cells[0].isEmpty, let items = Int(cells[4]), !cells[1].isEmpty else { return nil }
             return (cells[1], items)

@@ -29,13 +29,18 @@ enum ExperimentSchema {
     ]
 
     /// The default experiment as JSON (keys sorted), with optional leaves as null.
-    static let defaults: JSON = {
-        var tree = encode(Experiment())
-        for p in optionalLeaves where tree.value(at: p.split(separator: ".").map(String.init)) == nil {
-            tree.set(path: p.split(separator: ".").map(String.init), .null)
+    static let defaults: JSON = nullingAbsentOptionalLeaves(encode(Experiment()))
+
+    /// `tree` with every optional leaf that is absent but whose section is there set to null: an
+    /// encoded experiment does not write null values, so absent there means null (not a default).
+    static func nullingAbsentOptionalLeaves(_ tree: JSON) -> JSON {
+        var out = tree
+        for leaf in optionalLeaves {
+            let path = leaf.split(separator: ".").map(String.init)
+            if out.value(at: path) == nil, case .object? = out.value(at: Array(path.dropLast())) { out.set(path: path, .null) }
         }
-        return tree
-    }()
+        return out
+    }
 
     /// Any Encodable value as `JSON` (sorted keys, so the result is canonical).
     static func encode<T: Encodable>(_ value: T) -> JSON {

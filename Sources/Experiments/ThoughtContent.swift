@@ -27,10 +27,9 @@ public enum ThoughtContent {
     static let tasks: [(task: EvalTask, name: String, column: String)] = [(.gsm, "GSM-style", "gsm_soft"),
                                                                           (.csqa, "CSQA-style", "csqa_soft")]
 
-    public static func pct(_ x: Double) -> String { String(format: "%.1f%%", 100 * x) }
-
     public static func tableRow(_ r: Row) -> String {
-        "| `\(r.run)` | \(r.seed) | \(r.task) | \(pct(r.own)) | \(pct(r.foreign)) | \(pct(r.pause)) | \(pct(r.none)) |"
+        let pct = MarkdownTable.percent
+        return "| `\(r.run)` | \(r.seed) | \(r.task) | \(pct(r.own)) | \(pct(r.foreign)) | \(pct(r.pause)) | \(pct(r.none)) |"
     }
 
     /// The runs of `plan` whose rows the table has: Quiet-STaR runs, in plan order.
@@ -51,7 +50,7 @@ public enum ThoughtContent {
     /// (run, task, own) of each row of a saved table, as written; other lines are skipped.
     public static func savedRows(_ text: String) -> [(run: String, task: String, own: String)] {
         text.split(separator: "\n").compactMap { line in
-            let cells = line.split(separator: "|", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            let cells = MarkdownTable.cells(line)
             guard cells.count >= 9, cells[0].isEmpty, cells[1].hasPrefix("`"), Int(cells[2]) != nil else { return nil }
             return (cells[1].trimmingCharacters(in: CharacterSet(charactersIn: "`")), cells[3], cells[4])
         }
@@ -67,7 +66,7 @@ public enum ThoughtContent {
             else { return nil }
             for t in tasks where spec.experiment.data.corpus.base.covers(t.task) {
                 guard case .double(let v)? = eval[t.column], let last = v.last else { return nil }
-                out.append((spec.id, t.name, pct(last)))
+                out.append((spec.id, t.name, MarkdownTable.percent(last)))
             }
         }
         return out

@@ -99,16 +99,12 @@ public struct TrainedRun {
     /// not written), not the default: `quietstar.endMarkerScale` defaults to 10 in experiment
     /// files, but a run saved with null ran its end marker at `markerScale`.
     public static func resolvedExperiment(_ text: String, file: String) throws -> Experiment {
-        var saved: JSON
+        let saved: JSON
         do { saved = try JSONParser.parse(text) } catch let e as JSONParser.SyntaxError {
             throw TrainedRunError("\(file), line \(e.line), column \(e.column): invalid JSON: \(e.message)")
         }
         guard case .object = saved else { throw TrainedRunError("\(file): expected a JSON object (a resolved experiment)") }
-        for leaf in ExperimentSchema.optionalLeaves {
-            let path = leaf.split(separator: ".").map(String.init)
-            if saved.value(at: path) == nil, case .object? = saved.value(at: Array(path.dropLast())) { saved.set(path: path, .null) }
-        }
-        let tree = ExperimentSchema.defaults.merged(with: saved)
+        let tree = ExperimentSchema.defaults.merged(with: ExperimentSchema.nullingAbsentOptionalLeaves(saved))
         return try SweepPlan.decode(tree, file: file, given: Set(ExperimentSchema.leafPaths), context: "")
     }
 

@@ -45,9 +45,9 @@ struct ThoughtContentCommand: ParsableCommand {
             for row in try ThoughtContent.rows(run) {
                 // The checkpoint must be the model of the log: its own thoughts give the logged evaluation.
                 if let logged = expected.first(where: { $0.run == row.run && $0.task == row.task })?.own,
-                   logged != ThoughtContent.pct(row.own) {
+                   logged != MarkdownTable.percent(row.own) {
                     throw TrainedRunError("\(dir)/\(run.id).ckpt does not reproduce its log: \(row.task) soft "
-                                          + "\(ThoughtContent.pct(row.own)) with its own thoughts, \(logged) in \(dir)/\(run.id).h5")
+                                          + "\(MarkdownTable.percent(row.own)) with its own thoughts, \(logged) in \(dir)/\(run.id).h5")
                 }
                 lines.append(ThoughtContent.tableRow(row))
                 print(lines.last!)

@@ -160,7 +160,7 @@ final class ThoughtContentTests: XCTestCase {
         XCTAssertEqual(rows.map(\.task), expected.map(\.task))
         let evaluation = try SavedRunEvaluation.evaluate(run, foreignThoughts: true)
         for (row, e) in zip(rows, expected) {
-            XCTAssertEqual(ThoughtContent.pct(row.own), e.own, "own = the logged final evaluation")
+            XCTAssertEqual(MarkdownTable.percent(row.own), e.own, "own = the logged final evaluation")
             XCTAssertEqual(row.seed, 1)
             let task: EvalTask = row.task == "GSM-style" ? .gsm : .csqa
             XCTAssertEqual(row.foreign, evaluation.withForeignThoughts!.mean(task, \.soft))

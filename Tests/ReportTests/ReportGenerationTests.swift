@@ -295,34 +295,33 @@ final class ReportGenerationTests: XCTestCase {
         XCTAssertEqual(verdict(outcome2, "2", "CSQA-style"), .holds)
     }
 
-    func testBaseCheckTablesAreIncluded() throws {
-        let dir = Fixtures.directory("base-checks")
+    /// The saved tables beside the runs (`base-checks.md`, `thought-content.md`) appear under their
+    /// sections; a missing kind is said to be missing.
+    func testSavedTablesAreIncluded() throws {
+        let dir = Fixtures.directory("saved-tables")
         defer { Fixtures.cleanUp(dir) }
         let results = dir.appendingPathComponent("results")
         try Fixtures.write(Fixtures.thoughtLength(), to: results)
-        let table = "| base model | set |\n|---|---|\n| 0123 | csqa-hop3 |"
-        try table.write(to: results.appendingPathComponent("thought-length/base-checks.md"), atomically: true, encoding: .utf8)
         let generator = ReportGenerator(resultsDirectory: results.path,
                                         figuresDirectory: dir.appendingPathComponent("paper-figures").path)
-        let report = try String(contentsOfFile: try generator.run().reportPath, encoding: .utf8)
-        XCTAssertTrue(report.contains("## Base-model checks"))
-        XCTAssertTrue(report.contains("### thought-length\n\n" + table), report)
-        XCTAssertTrue(report.contains("_No thought-content tables"), report)
-    }
+        func report() throws -> String { try String(contentsOfFile: try generator.run().reportPath, encoding: .utf8) }
+        func section(_ report: String, _ title: String) throws -> Substring {
+            let start = try XCTUnwrap(report.range(of: "## \(title)\n"), title).upperBound
+            let rest = report[start...]
+            return rest[..<(rest.range(of: "\n## ")?.lowerBound ?? rest.endIndex)]
+        }
+        let checks = "| base model | set |\n|---|---|\n| 0123 | csqa-hop3 |"
+        try checks.write(to: results.appendingPathComponent("thought-length/base-checks.md"), atomically: true, encoding: .utf8)
+        var text = try report()
+        XCTAssertTrue(try section(text, "Base-model checks").contains("### thought-length\n\n" + checks), text)
+        XCTAssertTrue(try section(text, "Thought content").contains("_No thought-content tables"), text)
 
-    func testThoughtContentTablesAreIncluded() throws {
-        let dir = Fixtures.directory("thought-content")
-        defer { Fixtures.cleanUp(dir) }
-        let results = dir.appendingPathComponent("results")
-        try Fixtures.write(Fixtures.thoughtLength(), to: results)
-        let table = "| run | seed | task | own thought |\n|---|---|---|---|\n| `thoughtLength=8_seed=1` | 1 | GSM-style | 16.0% |"
-        try table.write(to: results.appendingPathComponent("thought-length/thought-content.md"), atomically: true, encoding: .utf8)
-        let generator = ReportGenerator(resultsDirectory: results.path,
-                                        figuresDirectory: dir.appendingPathComponent("paper-figures").path)
-        let report = try String(contentsOfFile: try generator.run().reportPath, encoding: .utf8)
-        let section = try XCTUnwrap(report.range(of: "## Thought content"))
-        XCTAssertTrue(report[section.upperBound...].contains("### thought-length\n\n" + table), report)
-        XCTAssertFalse(report.contains("_No thought-content tables"), report)
+        let content = "| run | seed | task | own thought |\n|---|---|---|---|\n| `thoughtLength=8_seed=1` | 1 | GSM-style | 16.0% |"
+        try content.write(to: results.appendingPathComponent("thought-length/thought-content.md"), atomically: true, encoding: .utf8)
+        text = try report()
+        XCTAssertTrue(try section(text, "Thought content").contains("### thought-length\n\n" + content), text)
+        XCTAssertFalse(text.contains("_No thought-content tables"), text)
+        XCTAssertTrue(try section(text, "Base-model checks").contains("### thought-length\n\n" + checks), text)
     }
 
     func testSingleSeedIsInconclusive() throws {
