@@ -108,3 +108,40 @@ extension PaperFigures {
         return (level, String(name))
     }
 }
+
+/// Whether csqa's gain lasts: its comparison at 200 steps (csqa) and at 400 (csqa-long).
+extension PaperFigures {
+    /// The experiments of the head-start figure, one panel each, and the one it cannot do without.
+    static let headStartExperiments = ["csqa", "csqa-long"]
+    static let headStartRequired = "csqa-long"
+
+    /// CSQA-style soft score against training step, seed by seed (a band would hide that the seeds
+    /// split into two groups): the headline Quiet-STaR setting (`ClaimChecker.headline`) solid, the
+    /// baseline dashed, one panel per experiment that has both. Series of one seed and method share
+    /// their name, so their colour, across panels. nil without csqa-long.
+    func headStart() -> PlannedFigure? {
+        let column = "csqa_soft"
+        let panels = PaperFigures.headStartExperiments.compactMap { e -> Panel? in
+            let settings = results.settings(of: e)
+            guard let q = ClaimChecker.headline(settings), let b = settings.first(where: \.isBaseline) else { return nil }
+            var series: [Series] = []
+            for (setting, name, dashed) in [(q, "Quiet-STaR t = \(q.thoughtLength ?? 0)", false), (b, "Baseline", true)] {
+                for run in setting.runs {
+                    guard let steps = run.eval["step"], let values = run.eval[column], steps.count == values.count,
+                          !steps.isEmpty else { continue }
+                    series.append(Series(name: "\(name), seed \(run.seed.map(String.init) ?? "?")", x: steps,
+                                         y: values.map { 100 * $0 }, dashed: dashed, showsPoints: true))
+                }
+            }
+            let last = series.compactMap { $0.x.last }.max() ?? 0
+            return series.isEmpty ? nil : Panel(title: "\(e): \(Int(last)) continued-training steps", xLabel: "training step",
+                                                yLabel: "CSQA-style zero-shot accuracy (soft score, %)", series: series)
+        }
+        guard panels.contains(where: { $0.title.hasPrefix(PaperFigures.headStartRequired + ":") }) else { return nil }
+        return PlannedFigure(name: "csqa-head-start",
+            figure: LineFigure(title: "CSQA-style: Quiet-STaR against the no-thought baseline, seed by seed, at 200 and 400 steps",
+                               panels: panels, size: PixelSize(width: 1300, height: 640)),
+            caption: "CSQA-style soft accuracy during training, per seed, of csqa (200 steps) and csqa-long (400 steps): "
+                + "does a baseline that lags at 200 steps catch up with more steps?")
+    }
+}

@@ -22,7 +22,8 @@ final class ReportGenerationTests: XCTestCase {
         let (dir, outcome) = try generate(Fixtures.thoughtLength() + Fixtures.controlsAndCot(), "full")
         defer { Fixtures.cleanUp(dir) }
         XCTAssertEqual(outcome.failures, [])
-        XCTAssertEqual(outcome.missingFigures, ["ablations: no complete Quiet-STaR runs with overrides in the ablations experiment"])
+        XCTAssertEqual(outcome.missingFigures, ["ablations: no complete Quiet-STaR runs with overrides in the ablations experiment",
+                                                "csqa-head-start: no complete Quiet-STaR and baseline runs of csqa-long (csqa's comparison at 400 steps)"])
         let names = Set(outcome.rendered.map { $0.png.deletingPathExtension().lastPathComponent })
         XCTAssertEqual(names, ["figure2-accuracy-vs-step", "figure2-accuracy-vs-compute", "figure5-cot-majority",
                                "improvement-density", "improvement-histogram", "training-curves", "example-thoughts",
@@ -211,6 +212,53 @@ final class ReportGenerationTests: XCTestCase {
                        ["Baseline", "2 thought tokens ", "4 thought tokens ", "8 thought tokens "])
     }
 
+    /// The head-start figure: csqa (200 steps) and csqa-long (400 steps), seed by seed, the headline
+    /// Quiet-STaR setting (longest thought) solid and the baseline dashed, each series from its own run;
+    /// named as missing without csqa-long, and drawn without csqa.
+    func testHeadStartFigureDrawsEachSeedOfCSQAAndCSQALong() throws {
+        var runs: [Fixtures.RunSpec] = []
+        for seed in [1, 2, 3] {
+            for (e, steps) in [("csqa", 21), ("csqa-long", 41)] {
+                for t in e == "csqa" ? [3, 11] : [11] {
+                    var q = Fixtures.RunSpec(experiment: e, overrides: [("thoughtLength", "\(t)")], method: "quietSTaR", seed: seed,
+                                             thoughtLength: t, csqa: 0.8 + 0.01 * Double(seed) + 0.001 * Double(t))
+                    q.steps = steps
+                    q.start = (0.1, 0.4)
+                    runs.append(q)
+                }
+                var b = Fixtures.RunSpec(experiment: e, overrides: [("method", "noThought")], method: "noThought", seed: seed,
+                                         csqa: (e == "csqa" ? 0.5 : 0.75) + 0.01 * Double(seed))
+                b.steps = steps
+                b.start = (0.1, 0.4)
+                runs.append(b)
+            }
+        }
+        func figure(_ runs: [Fixtures.RunSpec], _ name: String) throws -> (LineFigure?, [String]) {
+            let dir = Fixtures.directory(name)
+            defer { Fixtures.cleanUp(dir) }
+            try Fixtures.write(runs, to: dir.appendingPathComponent("results"))
+            let plan = PaperFigures(results: try Results.load(from: dir.appendingPathComponent("results").path)).plan()
+            return (plan.figures.first { $0.name == "csqa-head-start" }?.figure as? LineFigure, plan.missing)
+        }
+        let f = try XCTUnwrap(try figure(runs, "head-start").0)
+        XCTAssertEqual(f.panels.map(\.title), ["csqa: 20 continued-training steps", "csqa-long: 40 continued-training steps"])
+        for (panel, baseline) in zip(f.panels, [0.5, 0.75]) {
+            XCTAssertEqual(panel.series.map(\.name), ["Quiet-STaR t = 11, seed 1", "Quiet-STaR t = 11, seed 2", "Quiet-STaR t = 11, seed 3",
+                                                     "Baseline, seed 1", "Baseline, seed 2", "Baseline, seed 3"])
+            XCTAssertEqual(panel.series.map(\.dashed), [false, false, false, true, true, true])
+            for (i, seed) in [1, 2, 3].enumerated() {
+                XCTAssertEqual(try XCTUnwrap(panel.series[i].y.last), 100 * (0.811 + 0.01 * Double(seed)), accuracy: 1e-9)
+                XCTAssertEqual(try XCTUnwrap(panel.series[3 + i].y.last), 100 * (baseline + 0.01 * Double(seed)), accuracy: 1e-9)
+                XCTAssertEqual(try XCTUnwrap(panel.series[i].y.first), 40, accuracy: 1e-9)
+            }
+        }
+        let (without, missing) = try figure(runs.filter { $0.experiment != "csqa-long" }, "head-start-missing")
+        XCTAssertNil(without)
+        XCTAssertTrue(missing.contains { $0.hasPrefix("csqa-head-start: ") }, "\(missing)")
+        let alone = try XCTUnwrap(try figure(runs.filter { $0.experiment != "csqa" }, "head-start-alone").0)
+        XCTAssertEqual(alone.panels.map(\.title), ["csqa-long: 40 continued-training steps"])
+    }
+
     /// The CSQA-style rows of 5a, 7a and 7b read csqa-controls when it has the settings they need;
     /// the GSM-style rows keep reading controls and ablations. Within csqa-controls the Quiet-STaR
     /// setting of 5a is the one the ablations vary around (fewest overrides), not r = 1 or r = 4.
@@ -354,7 +402,7 @@ final class ReportGenerationTests: XCTestCase {
         let outcome = try ReportGenerator(resultsDirectory: dir.appendingPathComponent("results").path,
                                           figuresDirectory: dir.appendingPathComponent("figs").path).run()
         XCTAssertTrue(outcome.rendered.isEmpty)
-        XCTAssertEqual(outcome.missingFigures.count, 9)
+        XCTAssertEqual(outcome.missingFigures.count, 10)
         XCTAssertTrue(outcome.checks.allSatisfy { $0.verdict == .inconclusive })
         let report = try String(contentsOfFile: outcome.reportPath, encoding: .utf8)
         XCTAssertTrue(report.contains("Experiments without complete runs: `thought-length`, `corpus`, `controls`, `ablations`, `cot`, `csqa`."))
