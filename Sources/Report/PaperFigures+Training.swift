@@ -109,39 +109,42 @@ extension PaperFigures {
     }
 }
 
-/// Whether csqa's gain lasts: its comparison at 200 steps (csqa) and at 400 (csqa-long).
+/// Whether a gain lasts: each main comparison at its own length and at a longer one.
 extension PaperFigures {
-    /// The experiments of the head-start figure, one panel each, and the one it cannot do without.
-    static let headStartExperiments = ["csqa", "csqa-long"]
-    static let headStartRequired = "csqa-long"
+    /// The panels of the head-start figure, in order: experiment, its task column and task name.
+    /// The longer experiments (`-long`) repeat their short twin's comparison with more steps.
+    static let headStartPanels: [(experiment: String, column: String, task: String)] = [
+        ("thought-length", "gsm_soft", "GSM-style"), ("thought-length-long", "gsm_soft", "GSM-style"),
+        ("csqa", "csqa_soft", "CSQA-style"), ("csqa-long", "csqa_soft", "CSQA-style"),
+    ]
 
-    /// CSQA-style soft score against training step, seed by seed (a band would hide that the seeds
+    /// Soft score against training step, seed by seed (a band would hide that the CSQA-style seeds
     /// split into two groups): the headline Quiet-STaR setting (`ClaimChecker.headline`) solid, the
-    /// baseline dashed, one panel per experiment that has both. Series of one seed and method share
-    /// their name, so their colour, across panels. nil without csqa-long.
+    /// baseline dashed, one panel per experiment of `headStartPanels` that has both. Series of one
+    /// seed and method share their name, so their colour, across panels. nil without a `-long`
+    /// experiment.
     func headStart() -> PlannedFigure? {
-        let column = "csqa_soft"
-        let panels = PaperFigures.headStartExperiments.compactMap { e -> Panel? in
-            let settings = results.settings(of: e)
+        let panels = PaperFigures.headStartPanels.compactMap { p -> Panel? in
+            let settings = results.settings(of: p.experiment)
             guard let q = ClaimChecker.headline(settings), let b = settings.first(where: \.isBaseline) else { return nil }
             var series: [Series] = []
             for (setting, name, dashed) in [(q, "Quiet-STaR t = \(q.thoughtLength ?? 0)", false), (b, "Baseline", true)] {
                 for run in setting.runs {
-                    guard let steps = run.eval["step"], let values = run.eval[column], steps.count == values.count,
+                    guard let steps = run.eval["step"], let values = run.eval[p.column], steps.count == values.count,
                           !steps.isEmpty else { continue }
                     series.append(Series(name: "\(name), seed \(run.seed.map(String.init) ?? "?")", x: steps,
                                          y: values.map { 100 * $0 }, dashed: dashed, showsPoints: true))
                 }
             }
             let last = series.compactMap { $0.x.last }.max() ?? 0
-            return series.isEmpty ? nil : Panel(title: "\(e): \(Int(last)) continued-training steps", xLabel: "training step",
-                                                yLabel: "CSQA-style zero-shot accuracy (soft score, %)", series: series)
+            return series.isEmpty ? nil : Panel(title: "\(p.experiment): \(Int(last)) continued-training steps", xLabel: "training step",
+                                                yLabel: "\(p.task) zero-shot accuracy (soft score, %)", series: series)
         }
-        guard panels.contains(where: { $0.title.hasPrefix(PaperFigures.headStartRequired + ":") }) else { return nil }
-        return PlannedFigure(name: "csqa-head-start",
-            figure: LineFigure(title: "CSQA-style: Quiet-STaR against the no-thought baseline, seed by seed, at 200 and 400 steps",
-                               panels: panels, size: PixelSize(width: 1300, height: 640)),
-            caption: "CSQA-style soft accuracy during training, per seed, of csqa (200 steps) and csqa-long (400 steps): "
-                + "does a baseline that lags at 200 steps catch up with more steps?")
+        guard panels.contains(where: { $0.title.split(separator: ":").first?.hasSuffix("-long") ?? false }) else { return nil }
+        return PlannedFigure(name: "head-start",
+            figure: LineFigure(title: "Quiet-STaR against the no-thought baseline, seed by seed, at two training lengths",
+                               panels: panels, layout: .grid(columns: 2), size: PixelSize(width: 1300, height: 1150)),
+            caption: "Soft accuracy during training, per seed: thought-length (400 steps) and thought-length-long (1200), "
+                + "csqa (200) and csqa-long (400); does a gain last when both models train longer?")
     }
 }

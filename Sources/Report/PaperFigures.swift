@@ -40,7 +40,7 @@ public struct PaperFigures {
         add("example-thoughts", main.flatMap { exampleThoughts(settings, $0) }, "no /thoughts data in Quiet-STaR runs")
         add("per-difficulty", perDifficulty(), "no per-difficulty evaluation columns (gsm_k*_soft, csqa_hop*_soft)")
         add("ablations", ablationsFigure(), "no complete Quiet-STaR runs with overrides in the ablations experiment")
-        add("csqa-head-start", headStart(), "no complete Quiet-STaR and baseline runs of csqa-long (csqa's comparison at 400 steps)")
+        add("head-start", headStart(), "no complete Quiet-STaR and baseline runs of thought-length-long or csqa-long (the main comparisons trained longer)")
         return (figures, missing)
     }
 

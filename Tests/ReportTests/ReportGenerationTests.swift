@@ -23,7 +23,7 @@ final class ReportGenerationTests: XCTestCase {
         defer { Fixtures.cleanUp(dir) }
         XCTAssertEqual(outcome.failures, [])
         XCTAssertEqual(outcome.missingFigures, ["ablations: no complete Quiet-STaR runs with overrides in the ablations experiment",
-                                                "csqa-head-start: no complete Quiet-STaR and baseline runs of csqa-long (csqa's comparison at 400 steps)"])
+                                                "head-start: no complete Quiet-STaR and baseline runs of thought-length-long or csqa-long (the main comparisons trained longer)"])
         let names = Set(outcome.rendered.map { $0.png.deletingPathExtension().lastPathComponent })
         XCTAssertEqual(names, ["figure2-accuracy-vs-step", "figure2-accuracy-vs-compute", "figure5-cot-majority",
                                "improvement-density", "improvement-histogram", "training-curves", "example-thoughts",
@@ -212,24 +212,32 @@ final class ReportGenerationTests: XCTestCase {
                        ["Baseline", "2 thought tokens ", "4 thought tokens ", "8 thought tokens "])
     }
 
-    /// The head-start figure: csqa (200 steps) and csqa-long (400 steps), seed by seed, the headline
-    /// Quiet-STaR setting (longest thought) solid and the baseline dashed, each series from its own run;
-    /// named as missing without csqa-long, and drawn without csqa.
-    func testHeadStartFigureDrawsEachSeedOfCSQAAndCSQALong() throws {
+    /// The head-start figure: thought-length and thought-length-long on GSM-style soft, csqa and
+    /// csqa-long on CSQA-style soft, seed by seed, the headline Quiet-STaR setting (longest thought)
+    /// solid and the baseline dashed, each series from its own run; named as missing without a
+    /// `-long` experiment, and drawn with the panels that have runs.
+    func testHeadStartFigureDrawsEachSeedOfEachExperiment() throws {
         var runs: [Fixtures.RunSpec] = []
+        let experiments: [(name: String, steps: Int, lengths: [Int], baseline: Double)] = [
+            ("thought-length", 21, [3, 11], 0.3), ("thought-length-long", 61, [11], 0.35),
+            ("csqa", 21, [3, 11], 0.5), ("csqa-long", 41, [11], 0.75)]
         for seed in [1, 2, 3] {
-            for (e, steps) in [("csqa", 21), ("csqa-long", 41)] {
-                for t in e == "csqa" ? [3, 11] : [11] {
-                    var q = Fixtures.RunSpec(experiment: e, overrides: [("thoughtLength", "\(t)")], method: "quietSTaR", seed: seed,
-                                             thoughtLength: t, csqa: 0.8 + 0.01 * Double(seed) + 0.001 * Double(t))
-                    q.steps = steps
-                    q.start = (0.1, 0.4)
+            for e in experiments {
+                let gsm = e.name.hasPrefix("thought-length")
+                func value(_ v: Double) -> (gsm: Double, csqa: Double) { gsm ? (v, 0.05) : (0.05, v) }
+                for t in e.lengths {
+                    let v = value(0.8 + 0.01 * Double(seed) + 0.001 * Double(t))
+                    var q = Fixtures.RunSpec(experiment: e.name, overrides: [("thoughtLength", "\(t)")], method: "quietSTaR",
+                                             seed: seed, thoughtLength: t, gsm: v.gsm, csqa: v.csqa)
+                    q.steps = e.steps
+                    q.start = value(0.4)
                     runs.append(q)
                 }
-                var b = Fixtures.RunSpec(experiment: e, overrides: [("method", "noThought")], method: "noThought", seed: seed,
-                                         csqa: (e == "csqa" ? 0.5 : 0.75) + 0.01 * Double(seed))
-                b.steps = steps
-                b.start = (0.1, 0.4)
+                let v = value(e.baseline + 0.01 * Double(seed))
+                var b = Fixtures.RunSpec(experiment: e.name, overrides: [("method", "noThought")], method: "noThought", seed: seed,
+                                         gsm: v.gsm, csqa: v.csqa)
+                b.steps = e.steps
+                b.start = value(0.4)
                 runs.append(b)
             }
         }
@@ -238,25 +246,29 @@ final class ReportGenerationTests: XCTestCase {
             defer { Fixtures.cleanUp(dir) }
             try Fixtures.write(runs, to: dir.appendingPathComponent("results"))
             let plan = PaperFigures(results: try Results.load(from: dir.appendingPathComponent("results").path)).plan()
-            return (plan.figures.first { $0.name == "csqa-head-start" }?.figure as? LineFigure, plan.missing)
+            return (plan.figures.first { $0.name == "head-start" }?.figure as? LineFigure, plan.missing)
         }
         let f = try XCTUnwrap(try figure(runs, "head-start").0)
-        XCTAssertEqual(f.panels.map(\.title), ["csqa: 20 continued-training steps", "csqa-long: 40 continued-training steps"])
-        for (panel, baseline) in zip(f.panels, [0.5, 0.75]) {
+        XCTAssertEqual(f.panels.map(\.title), ["thought-length: 20 continued-training steps", "thought-length-long: 60 continued-training steps",
+                                               "csqa: 20 continued-training steps", "csqa-long: 40 continued-training steps"])
+        XCTAssertEqual(f.panels.map(\.yLabel), ["GSM-style", "GSM-style", "CSQA-style", "CSQA-style"].map { "\($0) zero-shot accuracy (soft score, %)" })
+        for (panel, e) in zip(f.panels, experiments) {
             XCTAssertEqual(panel.series.map(\.name), ["Quiet-STaR t = 11, seed 1", "Quiet-STaR t = 11, seed 2", "Quiet-STaR t = 11, seed 3",
-                                                     "Baseline, seed 1", "Baseline, seed 2", "Baseline, seed 3"])
+                                                     "Baseline, seed 1", "Baseline, seed 2", "Baseline, seed 3"], e.name)
             XCTAssertEqual(panel.series.map(\.dashed), [false, false, false, true, true, true])
             for (i, seed) in [1, 2, 3].enumerated() {
-                XCTAssertEqual(try XCTUnwrap(panel.series[i].y.last), 100 * (0.811 + 0.01 * Double(seed)), accuracy: 1e-9)
-                XCTAssertEqual(try XCTUnwrap(panel.series[3 + i].y.last), 100 * (baseline + 0.01 * Double(seed)), accuracy: 1e-9)
-                XCTAssertEqual(try XCTUnwrap(panel.series[i].y.first), 40, accuracy: 1e-9)
+                XCTAssertEqual(try XCTUnwrap(panel.series[i].y.last), 100 * (0.811 + 0.01 * Double(seed)), accuracy: 1e-9, e.name)
+                XCTAssertEqual(try XCTUnwrap(panel.series[3 + i].y.last), 100 * (e.baseline + 0.01 * Double(seed)), accuracy: 1e-9, e.name)
+                XCTAssertEqual(try XCTUnwrap(panel.series[i].y.first), 40, accuracy: 1e-9, e.name)
             }
         }
-        let (without, missing) = try figure(runs.filter { $0.experiment != "csqa-long" }, "head-start-missing")
+        let (without, missing) = try figure(runs.filter { !$0.experiment.hasSuffix("-long") }, "head-start-missing")
         XCTAssertNil(without)
-        XCTAssertTrue(missing.contains { $0.hasPrefix("csqa-head-start: ") }, "\(missing)")
-        let alone = try XCTUnwrap(try figure(runs.filter { $0.experiment != "csqa" }, "head-start-alone").0)
-        XCTAssertEqual(alone.panels.map(\.title), ["csqa-long: 40 continued-training steps"])
+        XCTAssertTrue(missing.contains { $0.hasPrefix("head-start: ") }, "\(missing)")
+        let csqaOnly = try XCTUnwrap(try figure(runs.filter { $0.experiment.hasPrefix("csqa") }, "head-start-csqa").0)
+        XCTAssertEqual(csqaOnly.panels.map(\.title), ["csqa: 20 continued-training steps", "csqa-long: 40 continued-training steps"])
+        let longOnly = try XCTUnwrap(try figure(runs.filter { $0.experiment == "thought-length-long" }, "head-start-alone").0)
+        XCTAssertEqual(longOnly.panels.map(\.title), ["thought-length-long: 60 continued-training steps"])
     }
 
     /// The CSQA-style rows of 5a, 7a and 7b read csqa-controls when it has the settings they need;
