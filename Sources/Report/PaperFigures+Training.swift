@@ -124,7 +124,7 @@ extension PaperFigures {
     /// seed and method share their name, so their colour, across panels. nil without a `-long`
     /// experiment.
     func headStart() -> PlannedFigure? {
-        let panels = PaperFigures.headStartPanels.compactMap { p -> Panel? in
+        let drawn = PaperFigures.headStartPanels.compactMap { p -> (experiment: String, panel: Panel)? in
             let settings = results.settings(of: p.experiment)
             guard let q = ClaimChecker.headline(settings), let b = settings.first(where: \.isBaseline) else { return nil }
             var series: [Series] = []
@@ -137,13 +137,14 @@ extension PaperFigures {
                 }
             }
             let last = series.compactMap { $0.x.last }.max() ?? 0
-            return series.isEmpty ? nil : Panel(title: "\(p.experiment): \(Int(last)) continued-training steps", xLabel: "training step",
-                                                yLabel: "\(p.task) zero-shot accuracy (soft score, %)", series: series)
+            return series.isEmpty ? nil : (p.experiment, Panel(title: "\(p.experiment): \(Int(last)) continued-training steps",
+                                                               xLabel: "training step",
+                                                               yLabel: "\(p.task) zero-shot accuracy (soft score, %)", series: series))
         }
-        guard panels.contains(where: { $0.title.split(separator: ":").first?.hasSuffix("-long") ?? false }) else { return nil }
+        guard drawn.contains(where: { $0.experiment.hasSuffix("-long") }) else { return nil }
         return PlannedFigure(name: "head-start",
             figure: LineFigure(title: "Quiet-STaR against the no-thought baseline, seed by seed, at two training lengths",
-                               panels: panels, layout: .grid(columns: 2), size: PixelSize(width: 1300, height: 1150)),
+                               panels: drawn.map(\.panel), layout: .grid(columns: 2), size: PixelSize(width: 1300, height: 1150)),
             caption: "Soft accuracy during training, per seed: thought-length (400 steps) and thought-length-long (1200), "
                 + "csqa (200) and csqa-long (400); does a gain last when both models train longer?")
     }
