@@ -130,10 +130,9 @@ extension PaperFigures {
             var series: [Series] = []
             for (setting, name, dashed) in [(q, "Quiet-STaR t = \(q.thoughtLength ?? 0)", false), (b, "Baseline", true)] {
                 for run in setting.runs {
-                    guard let steps = run.eval["step"], let values = run.eval[p.column], steps.count == values.count,
-                          !steps.isEmpty else { continue }
-                    series.append(Series(name: "\(name), seed \(run.seed.map(String.init) ?? "?")", x: steps,
-                                         y: values.map { 100 * $0 }, dashed: dashed, showsPoints: true))
+                    guard let c = run.curve("eval", p.column), !c.steps.isEmpty else { continue }
+                    series.append(Series(name: "\(name), seed \(run.seed.map(String.init) ?? "?")", x: c.steps,
+                                         y: c.values.map { 100 * $0 }, dashed: dashed, showsPoints: true))
                 }
             }
             let last = series.compactMap { $0.x.last }.max() ?? 0

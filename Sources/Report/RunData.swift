@@ -160,4 +160,13 @@ public struct RunData: Sendable {
         guard let v = eval[column]?.last, v.isFinite else { return nil }
         return v
     }
+
+    /// `column` of `group` (`train`, `eval` or `cot`) with its x values (`step`; `k` for `cot`);
+    /// nil when either is missing or their lengths differ.
+    public func curve(_ group: String, _ column: String) -> (steps: [Double], values: [Double])? {
+        let table = group == "train" ? train : group == "eval" ? eval : cot
+        guard let steps = table[group == "cot" ? "k" : "step"], let values = table[column], steps.count == values.count
+        else { return nil }
+        return (steps, values)
+    }
 }

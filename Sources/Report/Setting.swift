@@ -120,11 +120,6 @@ public struct Setting: Sendable {
     /// Mean, min..max and std over runs of `column` in `group` (`train` or `eval`) at every step
     /// that all runs logged with a finite value.
     public func curve(_ group: String, _ column: String) -> SeedCurve? {
-        SeedCurve(runs: runs.compactMap { run -> (steps: [Double], values: [Double])? in
-            let table = group == "train" ? run.train : group == "eval" ? run.eval : run.cot
-            let stepName = group == "cot" ? "k" : "step"
-            guard let steps = table[stepName], let values = table[column], steps.count == values.count else { return nil }
-            return (steps, values)
-        })
+        SeedCurve(runs: runs.compactMap { $0.curve(group, column) })
     }
 }
