@@ -14,7 +14,8 @@ import Transformer
 /// `pretrain.seed`.
 ///
 /// Cache layout: `<results>/.cache/base-<key>/` with `model.ckpt` (NN.Checkpoint; written last,
-/// its presence means "done"), `config.json` (the fields the key hashes) and `pretrain.h5`
+/// its presence means "done"), `config.json` (the fields the key hashes, `data.corpus.generic` as
+/// the experiment that pretrained it set it) and `pretrain.h5`
 /// (`/train/step`, `/train/loss`, `/train/lr`; root `status`). `base-<key>.lock` serialises
 /// pretraining across processes.
 public enum BaseModel {

@@ -15,10 +15,14 @@ public struct RunSpec: Sendable {
     public let resolved: JSON
 
     /// Key of the base model: a stable hash of what affects pretraining (data without the
-    /// evaluation settings, model, pretrain; L is part of model).
+    /// evaluation settings, model, pretrain; L is part of model). Pretraining never reads the
+    /// generic corpus, so `data.corpus.generic` is hashed as its default: experiments that differ
+    /// only in it share a base model, and keys made before any experiment set it stay the same.
+    /// (The reasoning corpus is hashed as set, as it always was, so existing keys stay valid.)
     public var baseKey: String {
         var data = resolved["data"] ?? .null
         data.set("eval", .null)
+        data.set(path: ["corpus", "generic"], ExperimentSchema.encode(CorpusMixture.generic))
         let key = JSON.object([("data", data), ("model", resolved["model"] ?? .null),
                                ("pretrain", resolved["pretrain"] ?? .null)])
         return String(format: "%016llx", fnv1a(key.text(sortedKeys: true)))

@@ -40,14 +40,17 @@ public struct ClaimChecker {
         return mainExperiment
     }
 
-    /// The experiment behind a task's claims 5a and 7 (`fallback`: controls or ablations): for
-    /// CSQA-style `csqa-controls` (on csqa's base models) when it has a setting `needed` accepts.
-    func experiment(for column: String, fallback: String, needed: (Setting) -> Bool) -> String {
-        guard column == "csqa_soft", results.settings(of: ClaimChecker.csqaControls).contains(where: needed) else { return fallback }
-        return ClaimChecker.csqaControls
+    /// The experiment behind a task's claims 5a, 5b and 7 (`fallback`: controls, corpus or
+    /// ablations): for CSQA-style `csqa` (csqa-controls or csqa-corpus, on csqa's base models) when
+    /// it has a setting `needed` accepts.
+    func experiment(for column: String, fallback: String, csqa: String = ClaimChecker.csqaControls,
+                    needed: (Setting) -> Bool) -> String {
+        guard column == "csqa_soft", results.settings(of: csqa).contains(where: needed) else { return fallback }
+        return csqa
     }
 
     static let csqaControls = "csqa-controls"
+    static let csqaCorpus = "csqa-corpus"
 
     /// The Quiet-STaR setting the headline claims use, fixed before looking at accuracies: the
     /// longest thoughts, then the largest n_true, then the fewest overrides (the setting the
@@ -186,15 +189,18 @@ public struct ClaimChecker {
     }
 
     private func corpus() -> [ClaimCheck] {
-        let settings = results.settings(of: "corpus")
-        func q(_ corpus: String) -> Setting? { ClaimChecker.headline(settings.filter { $0.override("corpus") == corpus }) }
-        func base(_ corpus: String) -> Setting? { settings.first { $0.isBaseline && $0.override("corpus") == corpus } }
         let paper = ["10.9% (OpenWebMath) vs 8.1% (C4)", "47.2% (OpenWebMath) vs 42.6% (C4)"]
         return zip(ClaimChecker.tasks, paper).map { task, paper in
+            let name = experiment(for: task.column, fallback: "corpus", csqa: ClaimChecker.csqaCorpus) {
+                $0.isQuietSTaR && $0.override("corpus") == "generic"
+            }
+            let settings = results.settings(of: name)
+            func q(_ corpus: String) -> Setting? { ClaimChecker.headline(settings.filter { $0.override("corpus") == corpus }) }
+            func base(_ corpus: String) -> Setting? { settings.first { $0.isBaseline && $0.override("corpus") == corpus } }
             var c = ClaimCheck(number: "5b", task: task.name, claim: "The generic corpus gives smaller gains than the reasoning-dense one",
                                paper: paper, ours: "no data", verdict: .inconclusive,
-                               reason: "needs Quiet-STaR settings with corpus reasoning and generic in corpus")
-            c.experiment = "corpus"
+                               reason: "needs Quiet-STaR settings with corpus reasoning and generic in \(name)")
+            c.experiment = name
             guard let qr = q("reasoning"), let qg = q("generic"),
                   let r = qr.finalSummary(task.column), let g = qg.finalSummary(task.column) else { return c }
             var gain = 100 * (r.mean - g.mean), spread = 100 * max(r.spread, g.spread), fewest = min(r.count, g.count)
@@ -212,6 +218,7 @@ public struct ClaimChecker {
             } else if let d = ClaimChecker.perSeed([(qr, 1), (qg, -1)], task.column) {
                 c.ours += "; reasoning - generic \(d)"
             }
+            if name != "corpus" { c.ours += " (\(name))" }
             (c.verdict, c.reason) = VerdictRules.compare(gain: gain, spread: spread, bar: 0, fewestSeeds: fewest)
             c.reason = "reasoning - generic gain: " + c.reason
             return c

@@ -115,7 +115,9 @@ public struct ReportDocument {
             "- Where several Quiet-STaR settings of an experiment tie on thought length and n_true, claims 1, 2, 5a, 5b and 6 "
                 + "take the one with the fewest overrides (the setting the others vary around).",
             "- CSQA-style rows of claims 5a and 7: from \(ClaimChecker.csqaControls) (on csqa's base models, pretrained on the "
-                + "knowledge-base world) when it has the settings the row needs, else from controls and ablations.",
+                + "knowledge-base world) when it has the settings the row needs, else from controls and ablations; "
+                + "the CSQA-style row of 5b likewise from \(ClaimChecker.csqaCorpus) when it has a Quiet-STaR setting on the generic corpus, "
+                + "else from corpus.",
             "- Claim 5b: G = gain of the reasoning-dense corpus - gain of the generic corpus (over corpus-matched baselines when present), B = 0.",
             "- Claim 6: G = maj@8 with Quiet-STaR - maj@8 of the baseline model (or of the same model with thoughts off), B = 0.",
             "- Claim 7: every setting with r >= 2 (n_true > 1) against the r = 1 (n_true = 1) setting equal in all else, B = 0; "

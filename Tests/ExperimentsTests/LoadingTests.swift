@@ -159,6 +159,6 @@ final class LoadingTests: XCTestCase {
         let csqa = try keys("csqa")
         XCTAssertEqual(csqa.count, 3)
         XCTAssertNotEqual(csqa, main)
-        for name in ["csqa-controls", "csqa-long"] { XCTAssertEqual(try keys(name), csqa, name) }
+        for name in ["csqa-controls", "csqa-long", "csqa-corpus"] { XCTAssertEqual(try keys(name), csqa, name) }
     }
 }

@@ -53,6 +53,17 @@ final class SweepTests: XCTestCase {
         let shared = try SweepPlan.parse(text: #"{"seeds": [1, 2], "seedScope": "train", "base": {"eval": {"itemsPerSet": 3}}}"#, file: "s.json")
         XCTAssertEqual(Set(shared.runs.map(\.baseKey)).count, 1, "seedScope train shares the base; eval settings do not matter")
         XCTAssertEqual(shared.runs.map(\.experiment.train.seed), [1, 2])
+        // The generic corpus is not read by pretraining: it does not change the key; the base
+        // corpus does.
+        func key(_ corpus: String) throws -> String {
+            let p = try SweepPlan.parse(text: #"{"seeds": [1], "base": {"data": {"corpus": "# + corpus + "}}}", file: "c.json")
+            return try XCTUnwrap(p.runs.first).baseKey
+        }
+        let plain = try key("{}")
+        XCTAssertEqual(try key(#"{"generic": {"kbFact": 0.9, "kbDirect": 0.1}}"#), plain)
+        XCTAssertEqual(try key(#"{"generic": {"gsmDirect": 0.1, "arithmeticFact": 0.45, "gsmStory": 0.45}}"#), plain)
+        XCTAssertNotEqual(try key(#"{"base": {"gsmWorked": 0.5, "arithmeticFact": 0.5}}"#), plain)
+        XCTAssertNotEqual(try key(#"{"reasoning": {"gsmDirect": 1}}"#), plain, "the reasoning corpus stays in the key, as it always was")
     }
 
     func testShardsPartitionTheRuns() throws {

@@ -335,6 +335,55 @@ final class ReportGenerationTests: XCTestCase {
         }
     }
 
+    /// The CSQA-style row of 5b reads csqa-corpus when it has a Quiet-STaR setting on the generic
+    /// corpus; the GSM-style row keeps reading corpus. The gains are over corpus-matched baselines.
+    func testCSQARowOfCorpusComesFromCSQACorpus() throws {
+        let mathOnly = #"{"data": {"corpus": {"base": {"gsmWorked": 0.4, "gsmDirect": 0.3, "kbFact": 0, "kbDirect": 0}}}}"#
+        let withKB = #"{"data": {"corpus": {"base": {"gsmWorked": 0, "kbFact": 0.2, "kbWorked": 0.4}}}}"#
+        var runs: [Fixtures.RunSpec] = []
+        for seed in [1, 2, 3] {
+            let j = 0.004 * Double(seed - 2)
+            func add(_ e: String, _ corpus: String, _ method: String, gsm: Double, csqa: Double) {
+                var spec = Fixtures.RunSpec(experiment: e, overrides: [("corpus", corpus), ("method", method)], method: method,
+                                            seed: seed, thoughtLength: 11, gsm: gsm + j, csqa: csqa + j)
+                spec.config = e == "csqa-corpus" ? withKB : mathOnly
+                runs.append(spec)
+            }
+            // GSM-style world: the reasoning corpus gains 30 points, the generic one nothing (5b holds).
+            add("corpus", "reasoning", "quietSTaR", gsm: 0.60, csqa: 0.05)
+            add("corpus", "reasoning", "noThought", gsm: 0.30, csqa: 0.05)
+            add("corpus", "generic", "quietSTaR", gsm: 0.30, csqa: 0.05)
+            add("corpus", "generic", "noThought", gsm: 0.30, csqa: 0.05)
+            // Knowledge-base world: the generic corpus gains more (+40 against +10 points: 5b does
+            // not hold), although its Quiet-STaR accuracy is the lower one.
+            add("csqa-corpus", "reasoning", "quietSTaR", gsm: 0.02, csqa: 0.90)
+            add("csqa-corpus", "reasoning", "noThought", gsm: 0.02, csqa: 0.80)
+            add("csqa-corpus", "generic", "quietSTaR", gsm: 0.02, csqa: 0.70)
+            add("csqa-corpus", "generic", "noThought", gsm: 0.02, csqa: 0.30)
+        }
+        func row(_ outcome: ReportGenerator.Outcome, _ task: String) throws -> ClaimCheck {
+            try XCTUnwrap(outcome.checks.first { $0.number == "5b" && $0.task == task }, task)
+        }
+        let (dir, outcome) = try generate(runs, "csqa-corpus")
+        defer { Fixtures.cleanUp(dir) }
+        let gsm = try row(outcome, "GSM-style"), csqa = try row(outcome, "CSQA-style")
+        XCTAssertEqual(gsm.experiment, "corpus")
+        XCTAssertEqual(gsm.verdict, .holds)
+        XCTAssertFalse(gsm.ours.hasSuffix(")"), gsm.ours)
+        XCTAssertEqual(csqa.experiment, "csqa-corpus")
+        XCTAssertEqual(csqa.verdict, .doesNotHold)
+        XCTAssertTrue(csqa.ours.hasPrefix("reasoning 90.0% (3 seeds") && csqa.ours.contains("generic 70.0% (3 seeds"), csqa.ours)
+        XCTAssertTrue(csqa.ours.contains("gains over matched baselines +10.0 vs +40.0 pts"), csqa.ours)
+        XCTAssertTrue(csqa.ours.hasSuffix("(csqa-corpus)"), csqa.ours)
+
+        // Without csqa-corpus the CSQA-style row comes from corpus: not tested there.
+        let (dir2, outcome2) = try generate(runs.filter { $0.experiment != "csqa-corpus" }, "csqa-corpus-absent")
+        defer { Fixtures.cleanUp(dir2) }
+        let untested = try row(outcome2, "CSQA-style")
+        XCTAssertEqual(untested.experiment, "corpus")
+        XCTAssertTrue(untested.reason.hasPrefix("not tested"), untested.reason)
+    }
+
     func testCSQAClaimsAreNotTestedOnModelsPretrainedWithoutTheWorld() throws {
         let mathOnly = #"{"data": {"corpus": {"base": {"gsmWorked": 0.4, "gsmDirect": 0.3, "kbFact": 0, "kbDirect": 0}}}}"#
         let runs = Fixtures.thoughtLength().map { r -> Fixtures.RunSpec in var r = r; r.config = mathOnly; return r }
