@@ -53,8 +53,8 @@ final class SweepTests: XCTestCase {
         let shared = try SweepPlan.parse(text: #"{"seeds": [1, 2], "seedScope": "train", "base": {"eval": {"itemsPerSet": 3}}}"#, file: "s.json")
         XCTAssertEqual(Set(shared.runs.map(\.baseKey)).count, 1, "seedScope train shares the base; eval settings do not matter")
         XCTAssertEqual(shared.runs.map(\.experiment.train.seed), [1, 2])
-        // The generic corpus is not read by pretraining: it does not change the key; the base
-        // corpus does.
+        // The generic corpus is not read by pretraining: it does not change the key; the base and
+        // reasoning corpora do.
         func key(_ corpus: String) throws -> String {
             let p = try SweepPlan.parse(text: #"{"seeds": [1], "base": {"data": {"corpus": "# + corpus + "}}}", file: "c.json")
             return try XCTUnwrap(p.runs.first).baseKey
