@@ -13,6 +13,11 @@ enum Fixtures {
         }
     }
 
+    /// `config` of a run whose base model saw only the GSM-style world.
+    static let mathOnlyConfig = #"{"data": {"corpus": {"base": {"gsmWorked": 0.4, "gsmDirect": 0.3, "kbFact": 0, "kbDirect": 0}}}}"#
+    /// `config` of a run whose base model was pretrained on the knowledge-base world (as csqa's).
+    static let knowledgeBaseConfig = #"{"data": {"corpus": {"base": {"gsmWorked": 0, "kbFact": 0.2, "kbWorked": 0.4}}}}"#
+
     struct RunSpec {
         var experiment: String
         var overrides: [(String, String)]

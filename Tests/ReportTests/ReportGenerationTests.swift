@@ -275,15 +275,13 @@ final class ReportGenerationTests: XCTestCase {
     /// the GSM-style rows keep reading controls and ablations. Within csqa-controls the Quiet-STaR
     /// setting of 5a is the one the ablations vary around (fewest overrides), not r = 1 or r = 4.
     func testCSQARowsOfControlsAndAblationsComeFromCSQAControls() throws {
-        let mathOnly = #"{"data": {"corpus": {"base": {"gsmWorked": 0.4, "gsmDirect": 0.3, "kbFact": 0, "kbDirect": 0}}}}"#
-        let withKB = #"{"data": {"corpus": {"base": {"gsmWorked": 0, "kbFact": 0.2, "kbWorked": 0.4}}}}"#
         var runs: [Fixtures.RunSpec] = []
         for seed in [1, 2, 3] {
             let j = 0.004 * Double(seed - 2)
             func add(_ e: String, _ o: [(String, String)], _ method: String, r: Int = 2, n: Int = 4, gsm: Double, csqa: Double) {
                 var spec = Fixtures.RunSpec(experiment: e, overrides: o, method: method, seed: seed, thoughtLength: 11, nTrue: n,
                                             rationales: r, gsm: gsm + j, csqa: csqa + j)
-                spec.config = e == "csqa-controls" ? withKB : mathOnly
+                spec.config = e == "csqa-controls" ? Fixtures.knowledgeBaseConfig : Fixtures.mathOnlyConfig
                 runs.append(spec)
             }
             // GSM-style world: pause far below Quiet-STaR, r = 2 above r = 1 without a baseline.
@@ -338,15 +336,13 @@ final class ReportGenerationTests: XCTestCase {
     /// The CSQA-style row of 5b reads csqa-corpus when it has a Quiet-STaR setting on the generic
     /// corpus; the GSM-style row keeps reading corpus. The gains are over corpus-matched baselines.
     func testCSQARowOfCorpusComesFromCSQACorpus() throws {
-        let mathOnly = #"{"data": {"corpus": {"base": {"gsmWorked": 0.4, "gsmDirect": 0.3, "kbFact": 0, "kbDirect": 0}}}}"#
-        let withKB = #"{"data": {"corpus": {"base": {"gsmWorked": 0, "kbFact": 0.2, "kbWorked": 0.4}}}}"#
         var runs: [Fixtures.RunSpec] = []
         for seed in [1, 2, 3] {
             let j = 0.004 * Double(seed - 2)
             func add(_ e: String, _ corpus: String, _ method: String, gsm: Double, csqa: Double) {
                 var spec = Fixtures.RunSpec(experiment: e, overrides: [("corpus", corpus), ("method", method)], method: method,
                                             seed: seed, thoughtLength: 11, gsm: gsm + j, csqa: csqa + j)
-                spec.config = e == "csqa-corpus" ? withKB : mathOnly
+                spec.config = e == "csqa-corpus" ? Fixtures.knowledgeBaseConfig : Fixtures.mathOnlyConfig
                 runs.append(spec)
             }
             // GSM-style world: the reasoning corpus gains 30 points, the generic one nothing (5b holds).
@@ -385,8 +381,7 @@ final class ReportGenerationTests: XCTestCase {
     }
 
     func testCSQAClaimsAreNotTestedOnModelsPretrainedWithoutTheWorld() throws {
-        let mathOnly = #"{"data": {"corpus": {"base": {"gsmWorked": 0.4, "gsmDirect": 0.3, "kbFact": 0, "kbDirect": 0}}}}"#
-        let runs = Fixtures.thoughtLength().map { r -> Fixtures.RunSpec in var r = r; r.config = mathOnly; return r }
+        let runs = Fixtures.thoughtLength().map { r -> Fixtures.RunSpec in var r = r; r.config = Fixtures.mathOnlyConfig; return r }
         let (dir, outcome) = try generate(runs, "csqa-untested")
         defer { Fixtures.cleanUp(dir) }
         XCTAssertEqual(verdict(outcome, "1"), .holds)
