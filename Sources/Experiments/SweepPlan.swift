@@ -45,6 +45,9 @@ public struct SweepPlan: Sendable {
     public let name: String
     public let description: String
     public let runs: [RunSpec]
+    /// Corpus mixtures written in `base` that keep non-zero default weights of kinds they leave
+    /// out (see `notes`).
+    let inheritedMixtureWeights: [InheritedMixtureWeights]
 
     static let topKeys = ["name", "description", "base", "sweep", "extra", "seeds", "seedScope"]
     static let seedScopes = ["pretrainAndTrain", "train"]
@@ -100,6 +103,7 @@ public struct SweepPlan: Sendable {
         var baseGiven = Set<String>()
         try ExperimentSchema.check(base, against: ExperimentSchema.defaults, file: file, path: "base", field: "",
                                    given: &baseGiven)
+        let inherited = InheritedMixtureWeights.find(in: base)
 
         // sweep: dotted path -> values.
         var axes: [(path: String, values: [JSON])] = []
@@ -227,7 +231,8 @@ public struct SweepPlan: Sendable {
                                     resolved: ExperimentSchema.encode(experiment)))
             }
         }
-        return SweepPlan(file: file, name: name, description: description, runs: runs)
+        return SweepPlan(file: file, name: name, description: description, runs: runs,
+                         inheritedMixtureWeights: inherited)
     }
 
     /// Decodes a merged tree, fills the vocabulary tokens, validates.
@@ -281,17 +286,61 @@ public struct SweepPlan: Sendable {
 
 extension SweepPlan {
     /// Things worth knowing before the runs start that are not errors, one line each (`sweep run`
-    /// prints them). Now: Quiet-STaR runs with one rationale and the mean reward baseline, whose
-    /// every advantage is 0, so they learn without any policy gradient.
+    /// prints them):
+    /// - Quiet-STaR runs with one rationale and the mean reward baseline, whose every advantage is
+    ///   0, so they learn without any policy gradient;
+    /// - a corpus mixture written in `base` that leaves out kinds whose default weight is not 0:
+    ///   the file merges over the defaults key by key, so those kinds keep their default weights.
     public var notes: [String] {
+        var out: [String] = []
         let noPolicy = runs.filter {
             let q = $0.experiment.quietstar
             return q.method == .quietSTaR && q.rationales == 1 && q.effectiveRewardBaseline == .mean && q.policyWeight > 0
         }
-        guard !noPolicy.isEmpty else { return [] }
-        let ids = noPolicy.prefix(3).map(\.id).joined(separator: ", ") + (noPolicy.count > 3 ? ", ..." : "")
-        return ["note: \(noPolicy.count) run\(noPolicy.count == 1 ? "" : "s") (\(ids)) sample\(noPolicy.count == 1 ? "s" : "") one "
+        if !noPolicy.isEmpty {
+            let ids = noPolicy.prefix(3).map(\.id).joined(separator: ", ") + (noPolicy.count > 3 ? ", ..." : "")
+            out.append("note: \(noPolicy.count) run\(noPolicy.count == 1 ? "" : "s") (\(ids)) sample\(noPolicy.count == 1 ? "s" : "") one "
                 + "rationale with quietstar.rewardBaseline \"mean\": every advantage is 0, so there is no policy gradient; "
-                + "\"none\" uses the reward itself (REINFORCE without a baseline)"]
+                + "\"none\" uses the reward itself (REINFORCE without a baseline)")
+        }
+        for m in inheritedMixtureWeights {
+            let kept = m.kept.map { "\($0.kind) \($0.weight)" }.joined(separator: ", ")
+            out.append("note: base.\(m.path) gives \(m.written.joined(separator: ", ")) and keeps the default weights "
+                + "\(kept) (a mixture merges with its default key by key); write 0 for a kind the corpus should not have")
+        }
+        return out
+    }
+}
+
+/// A corpus mixture written in an experiment's `base` that leaves out kinds whose default weight
+/// is not 0. The file is merged over the defaults key by key, mixtures included, so
+/// `"generic": {"kbFact": 0.9, "kbDirect": 0.1}` still draws the default generic corpus's
+/// arithmetic facts, stories and direct problems. Valid, but easy to write by mistake.
+struct InheritedMixtureWeights: Equatable, Sendable {
+    /// `data.corpus.<kind>`.
+    let path: String
+    /// The kinds the file gives, in file order.
+    let written: [String]
+    /// The kinds it leaves out with a non-zero default weight (the default's number text).
+    let kept: [(kind: String, weight: String)]
+
+    static func == (a: Self, b: Self) -> Bool {
+        a.path == b.path && a.written == b.written && a.kept.map(\.kind) == b.kept.map(\.kind)
+            && a.kept.map(\.weight) == b.kept.map(\.weight)
+    }
+
+    static func find(in base: JSON) -> [InheritedMixtureWeights] {
+        CorpusKind.allCases.compactMap { kind in
+            let path = ["data", "corpus", kind.rawValue]
+            guard case .object(let written)? = base.value(at: path),
+                  !written.isEmpty, case .object(let defaults)? = ExperimentSchema.defaults.value(at: path) else { return nil }
+            let kept = defaults.compactMap { k, v -> (kind: String, weight: String)? in
+                guard written.first(where: { $0.0 == k }) == nil, case .number(let w) = v,
+                      let x = Double(w), x != 0 else { return nil }
+                return (k, w)
+            }
+            return kept.isEmpty ? nil : InheritedMixtureWeights(path: path.joined(separator: "."),
+                                                                written: written.map(\.0), kept: kept)
+        }
     }
 }

@@ -45,6 +45,31 @@ final class SweepTests: XCTestCase {
         XCTAssertEqual(try SweepPlan.parse(text: text, file: "t.json").notes, [])
     }
 
+    /// A corpus mixture merges with its default key by key, so one that leaves out a kind with a
+    /// non-zero default weight keeps it: said before the runs start, naming the corpus and the
+    /// weights kept; nothing for mixtures that give every such kind (0 included) or none at all.
+    func testNoteForMixtureThatKeepsDefaultWeights() throws {
+        func notes(_ corpus: String) throws -> [String] {
+            try SweepPlan.parse(text: #"{"name": "m", "base": {"data": {"corpus": "# + corpus + "}}}", file: "m.json").notes
+        }
+        let generic = try notes(#"{"generic": {"kbFact": 0.9, "kbDirect": 0.1}}"#)
+        XCTAssertEqual(generic, ["note: base.data.corpus.generic gives kbFact, kbDirect and keeps the default weights "
+            + "arithmeticFact 0.45, gsmDirect 0.1, gsmStory 0.45 (a mixture merges with its default key by key); "
+            + "write 0 for a kind the corpus should not have"])
+        let plan = try SweepPlan.parse(text: #"{"name": "m", "base": {"data": {"corpus": {"generic": {"kbFact": 0.9, "kbDirect": 0.1}}}}}"#,
+                                       file: "m.json")
+        let g = plan.runs[0].experiment.data.corpus.generic
+        XCTAssertEqual([g.gsmDirect, g.arithmeticFact, g.gsmStory, g.kbFact, g.kbDirect], [0.1, 0.45, 0.45, 0.9, 0.1],
+                       "the note describes what the run gets")
+        let two = try notes(#"{"reasoning": {"gsmDirect": 0.5}, "base": {"gsmWorked": 1}}"#)
+        XCTAssertEqual(two.count, 2, "\(two)")
+        XCTAssertTrue(two[0].hasPrefix("note: base.data.corpus.base gives gsmWorked and keeps the default weights arithmeticFact 0.3, gsmDirect 0.3 "), two[0])
+        XCTAssertTrue(two[1].hasPrefix("note: base.data.corpus.reasoning gives gsmDirect and keeps the default weights arithmeticFact 0.2, gsmWorked 0.2 "), two[1])
+        XCTAssertEqual(try notes(#"{"generic": {"kbFact": 0.9, "kbDirect": 0.1, "gsmDirect": 0, "arithmeticFact": 0, "gsmStory": 0}}"#), [])
+        XCTAssertEqual(try notes(#"{"generic": {}, "packing": "packed"}"#), [])
+        XCTAssertEqual(try notes(#"{"warmup": {"arithmeticFact": 0.5, "kbFact": 0.5}}"#), [])
+    }
+
     func testBaseKeyDependsOnlyOnPretrainingFields() throws {
         let plan = try SweepPlan.parse(text: text, file: "t.json")
         let bySeed = Dictionary(grouping: plan.runs, by: { $0.experiment.pretrain.seed })
