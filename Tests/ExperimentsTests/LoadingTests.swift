@@ -130,7 +130,8 @@ final class LoadingTests: XCTestCase {
         XCTAssertEqual(five.runs[0].experiment.quietstar.endMarkerScale, 5)
     }
 
-    /// Every experiment file of the repository loads.
+    /// Every experiment file of the repository loads, and writes every corpus mixture it changes in
+    /// full (no mixture keeps a default weight it leaves out, which `notes` would point out).
     func testEveryExperimentFileLoads() throws {
         let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../experiments").standardizedFileURL
         let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".json") }
@@ -138,6 +139,7 @@ final class LoadingTests: XCTestCase {
         for f in files {
             let plan = try SweepPlan.load(file: dir.appendingPathComponent(f).path)
             XCTAssertFalse(plan.runs.isEmpty, f)
+            XCTAssertEqual(plan.notes.filter { $0.contains("merges with its default") }, [], f)
             let runner = SweepRunner(plan: plan, options: SweepRunner.Options())
             XCTAssertNoThrow(try runner.check(), f)
         }
