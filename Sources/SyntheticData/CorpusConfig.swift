@@ -58,6 +58,13 @@ public struct CorpusMixture: Codable, Equatable, Sendable {
         [gsmWorked, gsmDirect, arithmeticFact, gsmStory, kbFact, kbOneHop, kbWorked, kbDirect, kbIsA]
     }
 
+    /// The kinds with a non-zero weight, as `kind weight` in declaration order (`sweep data corpus`
+    /// prints it above the rows).
+    public var summary: String {
+        zip(CodingKeys.allCases, weights).filter { $0.1 != 0 }
+            .map { "\($0.0.stringValue) \($0.1)" }.joined(separator: ", ")
+    }
+
     enum CodingKeys: String, CodingKey, CaseIterable {
         case gsmWorked, gsmDirect, arithmeticFact, gsmStory, kbFact, kbOneHop, kbWorked, kbDirect, kbIsA
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Experiments
 import Foundation
 import SyntheticData
 
@@ -12,18 +13,17 @@ struct DataCommand: ParsableCommand {
     struct Common: ParsableArguments {
         @Option(help: "Sampling seed.") var seed: UInt64 = 0
         @Option(help: "Number of samples.") var count: Int = 5
-        @Option(help: "Data configuration JSON (missing keys take the defaults).") var config: String?
+        @Option(help: ArgumentHelp(
+            "Data configuration: a JSON data block, a run's saved <id>.json or an experiment file (its base.data).",
+            discussion: "Merged over the defaults key by key, as experiment files are: a corpus mixture keeps the default weights of kinds it leaves out."))
+        var config: String?
 
         func validate() throws {
             guard count >= 1 else { throw ValidationError("--count must be >= 1 (got \(count))") }
         }
 
         func vocabulary() throws -> Vocabulary {
-            var data = DataConfig()
-            if let path = config {
-                let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
-                data = try JSONDecoder().decode(DataConfig.self, from: bytes)
-            }
+            let data = try config.map { try DataConfigFile.load(file: $0) } ?? DataConfig()
             return try Vocabulary(config: data)
         }
     }
@@ -106,7 +106,9 @@ struct DataCommand: ParsableCommand {
         func run() throws {
             let v = try common.vocabulary()
             let corpus = try Corpus(kind: CorpusKind(rawValue: kind)!, vocabulary: v, seed: common.seed)
-            print("# vocabulary \(v.count) tokens, packing \(corpus.packing.rawValue)")
+            let kind = CorpusKind(rawValue: kind)!
+            print("# vocabulary \(v.count) tokens, packing \(corpus.packing.rawValue), \(kind.rawValue) corpus: "
+                  + v.config.corpus.mixture(kind).summary)
             for (i, row) in corpus.batch(index: batch, size: common.count, length: length).enumerated() {
                 print("# row \(i)")
                 print(v.decode(row))

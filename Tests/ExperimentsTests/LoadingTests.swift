@@ -1,6 +1,7 @@
 import XCTest
 @testable import Experiments
 import QuietSTaR
+import SyntheticData
 
 /// Strict loading: every bad input gives one paragraph naming the file, the JSON path and the
 /// allowed values.
@@ -103,6 +104,39 @@ final class LoadingTests: XCTestCase {
             XCTAssertTrue(text.contains("/nonexistent/dir/x.json"), text)
             XCTAssertTrue(text.contains("does not exist"), text)
         }
+    }
+
+    /// `sweep data --config` reads a data block, a run's saved configuration or an experiment file
+    /// by the experiment files' rules, so it shows the corpus the runs train on: a partial mixture
+    /// keeps the default weights it leaves out (not 0), exactly as in an experiment.
+    func testDataConfigFileReadsLikeAnExperiment() throws {
+        let block = #"{"kb": {"hops": 3}, "corpus": {"generic": {"kbFact": 0.9, "kbDirect": 0.1}}}"#
+        let plan = try SweepPlan.parse(text: #"{"name": "d", "base": {"data": "# + block + "}}", file: "d.json")
+        let run = plan.runs[0]
+        XCTAssertEqual(run.experiment.data.corpus.generic.gsmStory, 0.45)
+        XCTAssertEqual(try DataConfigFile.parse(text: block, file: "b.json"), run.experiment.data)
+        XCTAssertEqual(try DataConfigFile.parse(text: run.resolved.text(), file: "run.json"), run.experiment.data)
+        XCTAssertEqual(try DataConfigFile.parse(text: #"{"name": "d", "base": {"data": "# + block + "}}", file: "d.json"),
+                       run.experiment.data)
+        var defaults = DataConfig()
+        defaults.eval.itemsPerSet = Experiment().eval.itemsPerSet
+        XCTAssertEqual(try DataConfigFile.parse(text: "{}", file: "e.json"), defaults)
+        XCTAssertEqual(try DataConfigFile.parse(text: #"{"base": {"eval": {"itemsPerSet": 7}}}"#, file: "e.json").eval.itemsPerSet, 7)
+        XCTAssertEqual(try DataConfigFile.parse(text: block, file: "b.json").corpus.generic.summary,
+                       "gsmDirect 0.1, arithmeticFact 0.45, gsmStory 0.45, kbFact 0.9, kbDirect 0.1")
+
+        func failure(_ text: String) -> String {
+            do { _ = try DataConfigFile.parse(text: text, file: "data.json"); return "" } catch { return "\(error)" }
+        }
+        let unknown = failure(#"{"corpus": {"generic": {"kbFct": 1}}}"#)
+        XCTAssertTrue(unknown.hasPrefix("Experiment file data.json at corpus.generic: unknown key \"kbFct\" (did you mean \"kbFact\"?)"), unknown)
+        let negative = failure(#"{"base": {"data": {"corpus": {"generic": {"kbFact": -1}}}}}"#)
+        XCTAssertTrue(negative.hasPrefix("Experiment file data.json at base.data.corpus.generic.kbFact: invalid value -1.0."), negative)
+        XCTAssertTrue(negative.contains("Allowed: a finite weight >= 0"), negative)
+        let type = failure(#"{"data": {"kb": {"hops": "three"}}}"#)
+        XCTAssertTrue(type.hasPrefix("Experiment file data.json at data.kb.hops: wrong type"), type)
+        XCTAssertTrue(failure("[1]").contains("at top level: expected an object, found a list"))
+        XCTAssertTrue(failure("{").contains("invalid JSON"))
     }
 
     func testDefaultsAndVocabularyTokens() throws {

@@ -1,0 +1,66 @@
+import Foundation
+import SyntheticData
+
+/// The data configuration of a JSON file, read by the rules of experiment files: the file's data
+/// block is checked against the defaults (unknown keys and wrong types are errors naming the file
+/// and the field) and merged over them key by key, mixtures included. So `sweep data` shows the
+/// rows a run of the same block trains on: `"generic": {"kbFact": 0.9}` keeps the default generic
+/// corpus's other weights there as it does in an experiment.
+///
+/// The file may be
+/// - a data block (`{"kb": {...}, "corpus": {...}}`),
+/// - a run's saved configuration (`<results>/<experiment>/<id>.json`: its `data`), or
+/// - an experiment file (its `base.data`; a `sweep` over `data.*` fields is not applied).
+///
+/// Items per evaluation set come from the run's `data.eval`, else the experiment's
+/// `eval.itemsPerSet` (its default for a data block), as in a run.
+public enum DataConfigFile {
+    public static func load(file: String) throws -> DataConfig {
+        guard let data = FileManager.default.contents(atPath: file) else {
+            let exists = FileManager.default.fileExists(atPath: file)
+            throw ExperimentError(file: file, path: "", problem: exists ? "the file cannot be read (permissions?)"
+                                  : "the file does not exist", allowed: "a readable JSON file")
+        }
+        return try parse(text: String(decoding: data, as: UTF8.self), file: file)
+    }
+
+    public static func parse(text: String, file: String) throws -> DataConfig {
+        let root: JSON
+        do { root = try JSONParser.parse(text) } catch let e as JSONParser.SyntaxError {
+            throw ExperimentError(file: file, path: "line \(e.line), column \(e.column)",
+                                  problem: "invalid JSON: \(e.message)", allowed: "JSON text (RFC 8259)")
+        }
+        guard case .object = root else {
+            throw ExperimentError(file: file, path: "top level", problem: "expected an object, found \(root.typeName)",
+                                  allowed: "a data block, a run's saved configuration or an experiment file")
+        }
+        let (block, at): (JSON, String)
+        if let base = root["base"] { (block, at) = (base["data"] ?? .object([]), "base.data") }
+        else if let d = root["data"] { (block, at) = (d, "data") }
+        else { (block, at) = (root, "") }
+        let schema = ExperimentSchema.defaults["data"]!
+        var given = Set<String>()
+        // `data.eval` is derived from `eval` in an experiment; a run's saved configuration writes it.
+        var checked = block
+        if case .object(let members) = block { checked = .object(members.filter { $0.0 != "eval" }) }
+        try ExperimentSchema.check(checked, against: schema, file: file, path: at, field: "data", given: &given)
+        let merged = schema.merged(with: block)
+        do {
+            var config = try JSONDecoder().decode(DataConfig.self, from: Data(merged.text().utf8))
+            // Items per evaluation set: a run's saved `data.eval`, else the experiment's `eval`, as
+            // `Experiment.resolve` copies it.
+            if block["eval"] == nil {
+                if case .number(let n)? = root.value(at: ["base", "eval", "itemsPerSet"]), let items = Int(n) {
+                    config.eval.itemsPerSet = items
+                } else { config.eval.itemsPerSet = Experiment().eval.itemsPerSet }
+            }
+            try config.validate()
+            return config
+        } catch let d as DataConfigError {
+            throw ExperimentError(file: file, path: at.isEmpty ? d.field : "\(at).\(d.field)",
+                                  problem: "invalid value \(d.value)", allowed: d.allowed)
+        } catch let d as DecodingError {
+            throw SweepPlan.decodingError(d, file: file, context: "")
+        }
+    }
+}
