@@ -97,6 +97,10 @@ public struct TrainSpec: Codable, Equatable, Sendable {
     public var weightDecay: Float = 0.001
     /// Seeds the mixing head, the thought sampling and the continued-training corpus.
     public var seed: Int = 1
+    /// Packing of the continued-training corpus (and of the per-token analysis batches drawn from
+    /// it); nil (the default): `data.corpus.packing`, which pretraining uses too. Not part of the
+    /// base-model key, so `packed` here trains on full rows from a base model pretrained unpacked.
+    public var packing: Packing? = nil
     public init() {}
 }
 

@@ -8,7 +8,7 @@ enum ExperimentSchema {
     /// Keys that are optional (absent from the encoded defaults because their default is null).
     static let optionalLeaves: [String] = ["quietstar.mixingHeadWidth", "quietstar.endMarkerScale",
                                            "quietstar.rewardBaseline"]
-        + CorpusKind.allCases.map { "data.corpus.\($0.rawValue).kbIsA" } + ["data.kb.fineTuneEntityFraction", "data.kb.heldOutGroupFraction", "data.kb.bridges", "data.gsm.shuffleFraction", "eval.cot.steps"]
+        + CorpusKind.allCases.map { "data.corpus.\($0.rawValue).kbIsA" } + ["data.kb.fineTuneEntityFraction", "data.kb.heldOutGroupFraction", "data.kb.bridges", "data.gsm.shuffleFraction", "eval.cot.steps", "train.packing"]
 
     /// Keys whose value comes from another field; setting them is an error pointing there.
     static let mirrored: [String: String] = [
@@ -25,6 +25,7 @@ enum ExperimentSchema {
         "eval.decoding": ["greedy", "sampled"],
         "train.corpus": ["reasoning", "generic", "base"],
         "data.corpus.packing": Packing.allCases.map(\.rawValue),
+        "train.packing": Packing.allCases.map(\.rawValue),
         "data.kb.bridges": Bridges.allCases.map(\.rawValue),
     ]
 

@@ -65,7 +65,8 @@ public struct Run {
         }
         let vocabulary = try Vocabulary(config: e.data)
         let evaluator = Evaluator(experiment: e, vocabulary: vocabulary)
-        let corpus = try Corpus(kind: e.train.corpus, vocabulary: vocabulary, seed: UInt64(e.train.seed))
+        let corpus = try Corpus(kind: e.train.corpus, vocabulary: vocabulary, seed: UInt64(e.train.seed),
+                                packing: e.train.packing)
         var rng = RNG(seed: UInt64(e.train.seed))
         let model = QuietSTaRModel(gpt: gpt, config: e.quietstar, using: &rng)
         var trainRNG = rng.fork(1)

@@ -13,7 +13,7 @@ enum TokenAnalysis {
     /// (thought at position i, natural log), plus the token id and the thought's mixing weight.
     static func tokens(_ model: QuietSTaRModel, experiment e: Experiment, vocabulary: Vocabulary) throws -> [String: Column] {
         let corpus = try Corpus(kind: e.train.corpus, vocabulary: vocabulary,
-                                seed: UInt64(e.eval.seed) &+ 0x5EED_0F_70CE)
+                                seed: UInt64(e.eval.seed) &+ 0x5EED_0F_70CE, packing: e.train.packing)
         var rng = RNG(seed: UInt64(e.eval.seed)).fork(0x70CE)
         var token: [Int64] = [], nll: [Float] = [], delta: [Float] = [], weight: [Float] = []
         let b = e.train.batch, l = e.model.sequenceLength

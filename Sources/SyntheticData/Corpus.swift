@@ -19,13 +19,14 @@ public struct Corpus: Sendable {
     public let csqa: CSQAGenerator
 
     /// The vocabulary must come from the same `DataConfig` (pass it in so every component shares
-    /// one); the mixture and packing come from `vocabulary.config.corpus`.
-    public init(kind: CorpusKind, vocabulary: Vocabulary, seed: UInt64) throws {
+    /// one); the mixture comes from `vocabulary.config.corpus`, and so does the packing unless
+    /// `packing` is given.
+    public init(kind: CorpusKind, vocabulary: Vocabulary, seed: UInt64, packing: Packing? = nil) throws {
         self.kind = kind
         self.seed = seed
         self.vocabulary = vocabulary
         mixture = vocabulary.config.corpus.mixture(kind)
-        packing = vocabulary.config.corpus.packing
+        self.packing = packing ?? vocabulary.config.corpus.packing
         gsm = try GSMGenerator(config: vocabulary.config.gsm)
         csqa = CSQAGenerator(knowledgeBase: vocabulary.knowledgeBase)
     }

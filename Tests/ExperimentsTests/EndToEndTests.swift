@@ -118,6 +118,27 @@ final class EndToEndTests: XCTestCase {
 
     /// A finished run made with other settings than the experiment's current ones is not taken for
     /// a result of the new settings: the sweep refuses to start and names the run, field and values.
+    /// `train.packing` packs the continued-training corpus only: the packed run trains on full rows
+    /// (batch x L tokens every step) from the same base model as the unpacked one, whose short
+    /// documents leave its batches shorter; the unpacked run's saved config does not name the field.
+    func testTrainPackingPacksContinuedTrainingOnly() throws {
+        let r = try runner(Self.sweepText(name: "pack", sweep: #"{"train.packing": ["packed", null], "quietstar.method": ["noThought"]}"#))
+        XCTAssertEqual(Set(r.runs.map(\.baseKey)).count, 1)
+        XCTAssertEqual(r.runs.map { $0.experiment.train.packing }, [.packed, nil])
+        XCTAssertEqual(try r.execute(progress: quiet()).complete.count, 2)
+        func tokens(_ spec: RunSpec) throws -> [Int64] {
+            let train = try XCTUnwrap(RunLog.read(from: r.run(spec).logPath).groups["train"])
+            guard case .int(let t)? = train["tokens"] else { XCTFail("no tokens column"); return [] }
+            return t
+        }
+        let full = Int64(4 * r.runs[0].experiment.model.sequenceLength)
+        XCTAssertEqual(try tokens(r.runs[0]), [Int64](repeating: full, count: 4))
+        let unpacked = try tokens(r.runs[1])
+        XCTAssertTrue(unpacked.count == 4 && unpacked.allSatisfy { $0 < full }, "\(unpacked)")
+        XCTAssertFalse(try String(contentsOfFile: r.run(r.runs[1]).configPath, encoding: .utf8).contains("packing\": \"packed"))
+        XCTAssertTrue(try String(contentsOfFile: r.run(r.runs[0]).configPath, encoding: .utf8).contains("\"packing\""))
+    }
+
     func testFinishedRunWithChangedSettingsIsRefused() throws {
         let text = Self.sweepText(name: "stale", sweep: #"{"quietstar.method": ["noThought"]}"#)
         let r = try runner(text)

@@ -35,6 +35,21 @@ final class CorpusTests: XCTestCase {
         }
     }
 
+    /// A packing given to the corpus overrides the configuration's: the rows are those of a
+    /// configuration that packs, and `nil` keeps the configuration's own.
+    func testPackingOverrideMatchesAPackedConfiguration() throws {
+        var packed = DataConfig(); packed.corpus.packing = .packed
+        let expected = try Corpus(kind: .reasoning, config: packed, seed: 5).batch(index: 2, size: 8, length: 64)
+        let v = try Vocabulary(config: DataConfig())
+        let overridden = try Corpus(kind: .reasoning, vocabulary: v, seed: 5, packing: .packed)
+        XCTAssertEqual(overridden.packing, .packed)
+        XCTAssertEqual(overridden.batch(index: 2, size: 8, length: 64), expected)
+        let own = try Corpus(kind: .reasoning, vocabulary: v, seed: 5, packing: nil)
+        XCTAssertEqual(own.packing, .unpacked)
+        XCTAssertEqual(own.batch(index: 2, size: 8, length: 64),
+                       try Corpus(kind: .reasoning, config: DataConfig(), seed: 5).batch(index: 2, size: 8, length: 64))
+    }
+
     /// Document kinds, read from the text: share of direct answers to multi-step problems
     /// (reasoning corpus >= 40%), few questions in the generic corpus, only facts in warm-up.
     func testMixturesShowInTheText() throws {
