@@ -181,8 +181,8 @@ final class LoadingTests: XCTestCase {
 
     /// The experiments compared with each other by the claims run on the same base model per seed:
     /// controls, corpus and ablations on thought-length's, csqa-controls on csqa's; so do
-    /// thought-length-long, corpus-packed and csqa-long, which the notes compare with
-    /// thought-length, corpus and csqa (`train.packing` is not part of the key).
+    /// thought-length-long, corpus-packed, corpus-tokens and csqa-long, which the notes compare
+    /// with thought-length, corpus and csqa (`train.packing` is not part of the key).
     func testComparedExperimentsShareTheirBaseModels() throws {
         let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../experiments").standardizedFileURL
         func keys(_ name: String) throws -> [Int: Set<String>] {
@@ -192,7 +192,7 @@ final class LoadingTests: XCTestCase {
         let main = try keys("thought-length")
         XCTAssertEqual(main.count, 3)
         XCTAssertTrue(main.values.allSatisfy { $0.count == 1 })
-        for name in ["controls", "corpus", "ablations", "thought-length-long", "corpus-packed"] { XCTAssertEqual(try keys(name), main, name) }
+        for name in ["controls", "corpus", "ablations", "thought-length-long", "corpus-packed", "corpus-tokens"] { XCTAssertEqual(try keys(name), main, name) }
         let csqa = try keys("csqa")
         XCTAssertEqual(csqa.count, 3)
         XCTAssertNotEqual(csqa, main)
