@@ -316,18 +316,13 @@ extension SweepPlan {
 /// is not 0. The file is merged over the defaults key by key, mixtures included, so
 /// `"generic": {"kbFact": 0.9, "kbDirect": 0.1}` still draws the default generic corpus's
 /// arithmetic facts, stories and direct problems. Valid, but easy to write by mistake.
-struct InheritedMixtureWeights: Equatable, Sendable {
+struct InheritedMixtureWeights: Sendable {
     /// `data.corpus.<kind>`.
     let path: String
     /// The kinds the file gives, in file order.
     let written: [String]
     /// The kinds it leaves out with a non-zero default weight (the default's number text).
     let kept: [(kind: String, weight: String)]
-
-    static func == (a: Self, b: Self) -> Bool {
-        a.path == b.path && a.written == b.written && a.kept.map(\.kind) == b.kept.map(\.kind)
-            && a.kept.map(\.weight) == b.kept.map(\.weight)
-    }
 
     static func find(in base: JSON) -> [InheritedMixtureWeights] {
         CorpusKind.allCases.compactMap { kind in
