@@ -11,25 +11,13 @@ import SyntheticData
 /// - a data block (`{"kb": {...}, "corpus": {...}}`),
 /// - a run's saved configuration (`<results>/<experiment>/<id>.json`: its `data`), or
 /// - an experiment file (its `base.data`; a `sweep` over `data.*` fields is not applied).
-///
-/// Items per evaluation set come from the run's `data.eval`, else the experiment's
-/// `eval.itemsPerSet` (its default for a data block), as in a run.
 public enum DataConfigFile {
     public static func load(file: String) throws -> DataConfig {
-        guard let data = FileManager.default.contents(atPath: file) else {
-            let exists = FileManager.default.fileExists(atPath: file)
-            throw ExperimentError(file: file, path: "", problem: exists ? "the file cannot be read (permissions?)"
-                                  : "the file does not exist", allowed: "a readable JSON file")
-        }
-        return try parse(text: String(decoding: data, as: UTF8.self), file: file)
+        try parse(text: SweepPlan.readText(file: file), file: file)
     }
 
     public static func parse(text: String, file: String) throws -> DataConfig {
-        let root: JSON
-        do { root = try JSONParser.parse(text) } catch let e as JSONParser.SyntaxError {
-            throw ExperimentError(file: file, path: "line \(e.line), column \(e.column)",
-                                  problem: "invalid JSON: \(e.message)", allowed: "JSON text (RFC 8259)")
-        }
+        let root = try SweepPlan.parseJSON(text, file: file)
         guard case .object = root else {
             throw ExperimentError(file: file, path: "top level", problem: "expected an object, found \(root.typeName)",
                                   allowed: "a data block, a run's saved configuration or an experiment file")
@@ -40,20 +28,14 @@ public enum DataConfigFile {
         else { (block, at) = (root, "") }
         let schema = ExperimentSchema.defaults["data"]!
         var given = Set<String>()
-        // `data.eval` is derived from `eval` in an experiment; a run's saved configuration writes it.
+        // `data.eval` is derived from `eval` in an experiment; a run's saved configuration writes it
+        // (no `sweep data` output depends on it).
         var checked = block
         if case .object(let members) = block { checked = .object(members.filter { $0.0 != "eval" }) }
         try ExperimentSchema.check(checked, against: schema, file: file, path: at, field: "data", given: &given)
         let merged = schema.merged(with: block)
         do {
-            var config = try JSONDecoder().decode(DataConfig.self, from: Data(merged.text().utf8))
-            // Items per evaluation set: a run's saved `data.eval`, else the experiment's `eval`, as
-            // `Experiment.resolve` copies it.
-            if block["eval"] == nil {
-                if case .number(let n)? = root.value(at: ["base", "eval", "itemsPerSet"]), let items = Int(n) {
-                    config.eval.itemsPerSet = items
-                } else { config.eval.itemsPerSet = Experiment().eval.itemsPerSet }
-            }
+            let config = try JSONDecoder().decode(DataConfig.self, from: Data(merged.text().utf8))
             try config.validate()
             return config
         } catch let d as DataConfigError {

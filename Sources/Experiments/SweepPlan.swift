@@ -55,6 +55,11 @@ public struct SweepPlan: Sendable {
     /// Reads and fully checks a sweep file; every run is decoded and validated here, so any bad
     /// input is reported before work starts.
     public static func load(file: String) throws -> SweepPlan {
+        try parse(text: readText(file: file), file: file)
+    }
+
+    /// The text of a JSON file (experiment, data block, run configuration), or an error naming it.
+    static func readText(file: String) throws -> String {
         guard let data = FileManager.default.contents(atPath: file) else {
             let exists = FileManager.default.fileExists(atPath: file)
             throw ExperimentError(file: file, path: "", problem: exists ? "the file cannot be read (permissions?)"
@@ -63,15 +68,19 @@ public struct SweepPlan: Sendable {
         guard let text = String(data: data, encoding: .utf8) else {
             throw ExperimentError(file: file, path: "", problem: "the file is not UTF-8 text", allowed: "a JSON file")
         }
-        return try parse(text: text, file: file)
+        return text
     }
 
-    public static func parse(text: String, file: String) throws -> SweepPlan {
-        let root: JSON
-        do { root = try JSONParser.parse(text) } catch let e as JSONParser.SyntaxError {
+    /// `text` parsed, a syntax error reported with the file, line and column.
+    static func parseJSON(_ text: String, file: String) throws -> JSON {
+        do { return try JSONParser.parse(text) } catch let e as JSONParser.SyntaxError {
             throw ExperimentError(file: file, path: "line \(e.line), column \(e.column)",
                                   problem: "invalid JSON: \(e.message)", allowed: "JSON text (RFC 8259)")
         }
+    }
+
+    public static func parse(text: String, file: String) throws -> SweepPlan {
+        let root = try parseJSON(text, file: file)
         guard case .object(let members) = root else {
             throw ExperimentError(file: file, path: "top level", problem: "expected an object, found \(root.typeName)",
                                   allowed: "an object with keys " + topKeys.joined(separator: ", "))

@@ -95,23 +95,20 @@ struct DataCommand: ParsableCommand {
         @Option(help: "Corpus: base, reasoning, generic or warmup.") var kind: String = "base"
         @Option(help: "Row length in tokens.") var length: Int = 64
         @Option(help: "Batch index.") var batch: Int = 0
-        @Option(help: "Packing, packed or unpacked (default: the configuration's data.corpus.packing; a run with train.packing trains on that instead).")
-        var packing: String?
+        @Option(help: "Packing (default: the configuration's data.corpus.packing; a run with train.packing trains on that instead).")
+        var packing: Packing?
 
         func validate() throws {
             guard CorpusKind(rawValue: kind) != nil else {
                 throw ValidationError("--kind must be one of base, reasoning, generic, warmup (got \(kind))")
             }
             guard length >= 2 else { throw ValidationError("--length must be >= 2 (got \(length))") }
-            if let packing, Packing(rawValue: packing) == nil {
-                throw ValidationError("--packing must be packed or unpacked (got \(packing))")
-            }
         }
 
         func run() throws {
             let v = try common.vocabulary()
             let corpus = try Corpus(kind: CorpusKind(rawValue: kind)!, vocabulary: v, seed: common.seed,
-                                    packing: packing.flatMap(Packing.init(rawValue:)))
+                                    packing: packing)
             let kind = CorpusKind(rawValue: kind)!
             print("# vocabulary \(v.count) tokens, packing \(corpus.packing.rawValue), \(kind.rawValue) corpus: "
                   + v.config.corpus.mixture(kind).summary)
@@ -122,3 +119,5 @@ struct DataCommand: ParsableCommand {
         }
     }
 }
+
+extension Packing: ExpressibleByArgument {}

@@ -49,16 +49,15 @@ final class SweepTests: XCTestCase {
     /// non-zero default weight keeps it: said before the runs start, naming the corpus and the
     /// weights kept; nothing for mixtures that give every such kind (0 included) or none at all.
     func testNoteForMixtureThatKeepsDefaultWeights() throws {
-        func notes(_ corpus: String) throws -> [String] {
-            try SweepPlan.parse(text: #"{"name": "m", "base": {"data": {"corpus": "# + corpus + "}}}", file: "m.json").notes
+        func plan(_ corpus: String) throws -> SweepPlan {
+            try SweepPlan.parse(text: #"{"name": "m", "base": {"data": {"corpus": "# + corpus + "}}}", file: "m.json")
         }
-        let generic = try notes(#"{"generic": {"kbFact": 0.9, "kbDirect": 0.1}}"#)
-        XCTAssertEqual(generic, ["note: base.data.corpus.generic gives kbFact, kbDirect and keeps the default weights "
+        func notes(_ corpus: String) throws -> [String] { try plan(corpus).notes }
+        let generic = try plan(#"{"generic": {"kbFact": 0.9, "kbDirect": 0.1}}"#)
+        XCTAssertEqual(generic.notes, ["note: base.data.corpus.generic gives kbFact, kbDirect and keeps the default weights "
             + "arithmeticFact 0.45, gsmDirect 0.1, gsmStory 0.45 (a mixture merges with its default key by key); "
             + "write 0 for a kind the corpus should not have"])
-        let plan = try SweepPlan.parse(text: #"{"name": "m", "base": {"data": {"corpus": {"generic": {"kbFact": 0.9, "kbDirect": 0.1}}}}}"#,
-                                       file: "m.json")
-        let g = plan.runs[0].experiment.data.corpus.generic
+        let g = generic.runs[0].experiment.data.corpus.generic
         XCTAssertEqual([g.gsmDirect, g.arithmeticFact, g.gsmStory, g.kbFact, g.kbDirect], [0.1, 0.45, 0.45, 0.9, 0.1],
                        "the note describes what the run gets")
         let two = try notes(#"{"reasoning": {"gsmDirect": 0.5}, "base": {"gsmWorked": 1}}"#)
