@@ -182,7 +182,8 @@ final class LoadingTests: XCTestCase {
     /// The experiments compared with each other by the claims run on the same base model per seed:
     /// controls, corpus and ablations on thought-length's, csqa-controls on csqa's; so do
     /// thought-length-long, corpus-packed, corpus-tokens and csqa-long, which the notes compare
-    /// with thought-length, corpus and csqa (`train.packing` is not part of the key).
+    /// with thought-length, corpus and csqa (`train.packing` is not part of the key); corpus-packed-base
+    /// has its own.
     func testComparedExperimentsShareTheirBaseModels() throws {
         let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../experiments").standardizedFileURL
         func keys(_ name: String) throws -> [Int: Set<String>] {
@@ -197,5 +198,11 @@ final class LoadingTests: XCTestCase {
         XCTAssertEqual(csqa.count, 3)
         XCTAssertNotEqual(csqa, main)
         for name in ["csqa-controls", "csqa-long", "csqa-corpus"] { XCTAssertEqual(try keys(name), csqa, name) }
+        // corpus-packed-base pretrains on packed rows (`data.corpus.packing` is part of the key):
+        // its own base model per seed, shared by both corpora and methods.
+        let packed = try keys("corpus-packed-base")
+        XCTAssertEqual(packed.count, 3)
+        XCTAssertTrue(packed.values.allSatisfy { $0.count == 1 })
+        for seed in 1...3 { XCTAssertTrue(packed[seed]!.isDisjoint(with: main[seed]!), "seed \(seed)") }
     }
 }
