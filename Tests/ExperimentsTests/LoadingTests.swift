@@ -181,9 +181,9 @@ final class LoadingTests: XCTestCase {
 
     /// The experiments compared with each other by the claims run on the same base model per seed:
     /// controls, corpus and ablations on thought-length's, csqa-controls on csqa's; so do
-    /// thought-length-long, corpus-packed, corpus-tokens and csqa-long, which the notes compare
-    /// with thought-length, corpus and csqa (`train.packing` is not part of the key); corpus-packed-base
-    /// has its own.
+    /// thought-length-long, corpus-packed, corpus-tokens, csqa-long and csqa-corpus-tokens, which the
+    /// notes compare with thought-length, corpus, csqa and csqa-corpus (`train.packing` is not part of
+    /// the key); corpus-packed-base has its own.
     func testComparedExperimentsShareTheirBaseModels() throws {
         let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../experiments").standardizedFileURL
         func keys(_ name: String) throws -> [Int: Set<String>] {
@@ -197,7 +197,7 @@ final class LoadingTests: XCTestCase {
         let csqa = try keys("csqa")
         XCTAssertEqual(csqa.count, 3)
         XCTAssertNotEqual(csqa, main)
-        for name in ["csqa-controls", "csqa-long", "csqa-corpus"] { XCTAssertEqual(try keys(name), csqa, name) }
+        for name in ["csqa-controls", "csqa-long", "csqa-corpus", "csqa-corpus-tokens"] { XCTAssertEqual(try keys(name), csqa, name) }
         // corpus-packed-base pretrains on packed rows (`data.corpus.packing` is part of the key):
         // its own base model per seed, shared by both corpora and methods.
         let packed = try keys("corpus-packed-base")
