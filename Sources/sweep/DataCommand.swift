@@ -107,9 +107,8 @@ struct DataCommand: ParsableCommand {
 
         func run() throws {
             let v = try common.vocabulary()
-            let corpus = try Corpus(kind: CorpusKind(rawValue: kind)!, vocabulary: v, seed: common.seed,
-                                    packing: packing)
-            let kind = CorpusKind(rawValue: kind)!
+            let kind = CorpusKind(rawValue: kind)!  // checked in validate()
+            let corpus = try Corpus(kind: kind, vocabulary: v, seed: common.seed, packing: packing)
             print("# vocabulary \(v.count) tokens, packing \(corpus.packing.rawValue), \(kind.rawValue) corpus: "
                   + v.config.corpus.mixture(kind).summary)
             for (i, row) in corpus.batch(index: batch, size: common.count, length: length).enumerated() {

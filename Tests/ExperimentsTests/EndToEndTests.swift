@@ -116,8 +116,6 @@ final class EndToEndTests: XCTestCase {
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: victim.checkpointPath)), ckpt)
     }
 
-    /// A finished run made with other settings than the experiment's current ones is not taken for
-    /// a result of the new settings: the sweep refuses to start and names the run, field and values.
     /// `train.packing` packs the continued-training corpus only: the packed run trains on full rows
     /// (batch x L tokens every step) from the same base model as the unpacked one, whose short
     /// documents leave its batches shorter; the unpacked run's saved config does not name the field.
@@ -135,10 +133,16 @@ final class EndToEndTests: XCTestCase {
         XCTAssertEqual(try tokens(r.runs[0]), [Int64](repeating: full, count: 4))
         let unpacked = try tokens(r.runs[1])
         XCTAssertTrue(unpacked.count == 4 && unpacked.allSatisfy { $0 < full }, "\(unpacked)")
-        XCTAssertFalse(try String(contentsOfFile: r.run(r.runs[1]).configPath, encoding: .utf8).contains("packing\": \"packed"))
-        XCTAssertTrue(try String(contentsOfFile: r.run(r.runs[0]).configPath, encoding: .utf8).contains("\"packing\""))
+        func saved(_ spec: RunSpec, _ path: [String]) throws -> JSON? {
+            try JSONParser.parse(String(contentsOfFile: r.run(spec).configPath, encoding: .utf8)).value(at: path)
+        }
+        XCTAssertEqual(try saved(r.runs[0], ["train", "packing"]), .string("packed"))
+        XCTAssertNil(try saved(r.runs[1], ["train", "packing"]))
+        XCTAssertEqual(try saved(r.runs[1], ["data", "corpus", "packing"]), .string("unpacked"))
     }
 
+    /// A finished run made with other settings than the experiment's current ones is not taken for
+    /// a result of the new settings: the sweep refuses to start and names the run, field and values.
     func testFinishedRunWithChangedSettingsIsRefused() throws {
         let text = Self.sweepText(name: "stale", sweep: #"{"quietstar.method": ["noThought"]}"#)
         let r = try runner(text)
