@@ -202,25 +202,17 @@ public struct ClaimChecker {
                                reason: "needs Quiet-STaR settings with corpus reasoning and generic in \(name)")
             c.experiment = name
             guard let qr = q("reasoning"), let qg = q("generic"),
-                  let r = qr.finalSummary(task.column), let g = qg.finalSummary(task.column) else { return c }
-            var gain = 100 * (r.mean - g.mean), spread = 100 * max(r.spread, g.spread), fewest = min(r.count, g.count)
-            c.ours = "reasoning \(describe(r)), generic \(describe(g))"
-            if let sr = base("reasoning"), let sg = base("generic"),
-               let br = sr.finalSummary(task.column), let bg = sg.finalSummary(task.column) {
-                gain -= 100 * (br.mean - bg.mean)
-                spread = max(spread, 100 * br.spread, 100 * bg.spread)
-                fewest = min(fewest, br.count, bg.count)
-                c.ours += String(format: "; gains over matched baselines %+.1f vs %+.1f pts",
-                                 100 * (r.mean - br.mean), 100 * (g.mean - bg.mean))
-                if let d = ClaimChecker.perSeed([(qr, 1), (sr, -1), (qg, -1), (sg, 1)], task.column) {
-                    c.ours += "; difference of gains \(d)"
-                }
-            } else if let d = ClaimChecker.perSeed([(qr, 1), (qg, -1)], task.column) {
+                  let comparison = CorpusComparison(qr: qr, br: base("reasoning"), qg: qg, bg: base("generic"), column: task.column)
+            else { return c }
+            c.ours = "reasoning \(describe(comparison.reasoning)), generic \(describe(comparison.generic))"
+            if let gains = comparison.gains {
+                c.ours += String(format: "; gains over matched baselines %+.1f vs %+.1f pts", gains.reasoning, gains.generic)
+                if let d = comparison.perSeed { c.ours += "; difference of gains \(d)" }
+            } else if let d = comparison.perSeed {
                 c.ours += "; reasoning - generic \(d)"
             }
             if name != "corpus" { c.ours += " (\(name))" }
-            (c.verdict, c.reason) = VerdictRules.compare(gain: gain, spread: spread, bar: 0, fewestSeeds: fewest)
-            c.reason = "reasoning - generic gain: " + c.reason
+            (c.verdict, c.reason) = (comparison.verdict, comparison.reason)
             return c
         }
     }

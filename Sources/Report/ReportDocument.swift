@@ -21,6 +21,8 @@ public struct ReportDocument {
     public static let baseChecksFile = "base-checks.md"
     /// Thought-content tables (`sweep thought-content`), by experiment.
     public var thoughtContent: [(experiment: String, table: String)] = []
+    /// Claim 5b's rule applied to the experiments the claims table does not read (`CorpusAnalyses`).
+    public var corpusAnalyses: [CorpusAnalysis] = []
     public static let thoughtContentFile = "thought-content.md"
 
     public init(results: Results, checks: [ClaimCheck], figures: [(path: String, caption: String)],
@@ -52,6 +54,7 @@ public struct ReportDocument {
             + "GSM8K / CommonsenseQA) are shown for direction, not for equality.")
         out += ["", "## Base-model checks", ""] + baseChecksSection
         out += ["", "## Claims", ""] + claimsTable + ["", "### Verdict rules", ""] + rules
+        out += ["", "### Claim 5b in other experiments (analyses)", ""] + corpusAnalysesSection
         out += ["", "## All settings", ""] + settingsTables
         out += ["", "## Thought content", ""] + thoughtContentSection
         out += ["", "## Wall time", ""] + wallTime
@@ -86,6 +89,27 @@ public struct ReportDocument {
         }
         for (e, table) in thoughtContent { out += ["", "### \(e)", "", table] }
         return out
+    }
+
+    /// The 5b rule in every other experiment with a Quiet-STaR setting on the generic corpus.
+    var corpusAnalysesSection: [String] {
+        let out = ["Claim 5b's rule applied to every experiment, other than those the claims table reads, that has a "
+                   + "Quiet-STaR setting on the generic corpus (for instance at equal tokens, or on other base models). "
+                   + "These are analyses: the claims table does not use them. The reasoning-corpus runs come from the "
+                   + "experiment itself when it has them, else from an experiment whose runs are the generic runs' twins: "
+                   + "for every seed both ran, the Quiet-STaR and baseline run configs are equal except in "
+                   + CorpusAnalyses.twinFields.sorted().map { "`\($0)`" }.joined(separator: ", ")
+                   + " (experiments comparing both corpora first). A task is shown when every generic Quiet-STaR run "
+                   + "was pretrained on its world."]
+        if corpusAnalyses.isEmpty { return out + ["", "_No other experiment has a Quiet-STaR setting on the generic corpus._"] }
+        var rows = ["| experiment | task | reasoning runs from | reasoning corpus | generic corpus | per seed | by the 5b rule | rule applied |",
+                    "|---|---|---|---|---|---|---|---|"]
+        for a in corpusAnalyses {
+            let v = a.verdict == .holds ? "**would hold**" : a.verdict == .doesNotHold ? "**would not hold**" : "inconclusive"
+            rows.append("| \(cell(a.experiment)) | \(cell(a.task)) | \(cell(a.reasoningFrom)) | \(cell(a.reasoning)) | "
+                        + "\(cell(a.generic)) | \(cell(a.perSeed)) | \(v) | \(cell(a.reason)) |")
+        }
+        return out + [""] + rows
     }
 
     var claimsTable: [String] {

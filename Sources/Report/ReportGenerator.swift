@@ -23,6 +23,8 @@ public struct ReportGenerator {
         /// Figures whose rendering failed (name: error).
         public var failures: [String]
         public var checks: [ClaimCheck]
+        /// Claim 5b's rule in the experiments the claims table does not read.
+        public var corpusAnalyses: [CorpusAnalysis]
         public var results: Results
     }
 
@@ -52,9 +54,11 @@ public struct ReportGenerator {
                                       notes: previous.flatMap(ReportDocument.extractNotes(from:)))
         document.baseChecks = ReportGenerator.tables(ReportDocument.baseChecksFile, in: resultsDirectory)
         document.thoughtContent = ReportGenerator.tables(ReportDocument.thoughtContentFile, in: resultsDirectory)
+        document.corpusAnalyses = CorpusAnalyses(
+            results: results, claimed: Set(checks.filter { $0.number == "5b" }.compactMap(\.experiment))).analyses()
         try writeAtomically(document.markdown, to: reportPath)
         return Outcome(reportPath: reportPath, rendered: rendered, missingFigures: missing, failures: failures,
-                       checks: checks, results: results)
+                       checks: checks, corpusAnalyses: document.corpusAnalyses, results: results)
     }
 
     /// The `<experiment>/<file>` tables (`base-checks.md` written by `sweep base-checks --save`,

@@ -39,6 +39,17 @@ public struct RunData: Sendable {
     /// `data.gsm.shuffleSentences` of the `config` attribute is true, else `data.gsm.shuffleFraction`
     /// (0 when the config says neither).
     public var shuffledFraction: Double
+    /// The `config` attribute (the resolved experiment as JSON text), nil when absent.
+    public var config: String?
+    /// `train.corpus` of the `config` attribute (`reasoning` or `generic`), nil when it does not say.
+    public var trainCorpus: String? { config.flatMap { RunData.configValue($0, "train", "corpus") as? String } }
+    /// Whether the base pretraining corpus had text of the GSM-style world: a kind of
+    /// `data.corpus.base` in the `config` attribute not named `kb*` has a weight > 0. nil when the
+    /// config has no such mixture.
+    public var pretrainedOnGSMWorld: Bool? {
+        guard let base = config.flatMap({ RunData.configValue($0, "data", "corpus", "base") }) as? [String: Any] else { return nil }
+        return base.contains { key, value in !key.hasPrefix("kb") && ((value as? NSNumber)?.doubleValue ?? 0) > 0 }
+    }
 
     /// The run id without its `seed=...` part (`run` when nothing else is left).
     public var settingID: String {
@@ -97,6 +108,7 @@ public struct RunData: Sendable {
             return out
         }
         let config = log.attributes["config"]?.stringValue
+        self.config = config
         pretrainedOnKnowledgeBase = config.flatMap(RunData.knowledgeBaseInBase)
         cotSteps = config.flatMap(RunData.cotSteps)
         shuffledFraction = config.map(RunData.shuffledFraction) ?? 0
@@ -124,6 +136,21 @@ public struct RunData: Sendable {
         var node = try? JSONSerialization.jsonObject(with: Data(config.utf8))
         for key in path { node = (node as? [String: Any])?[key] }
         return node
+    }
+
+    /// The leaves of a resolved experiment (JSON text) by dotted path (`train.steps`), each as the
+    /// text of its value; empty when the text is not a JSON object.
+    static func configLeaves(_ config: String) -> [String: String] {
+        var out: [String: String] = [:]
+        func walk(_ node: Any, _ path: String) {
+            if let object = node as? [String: Any] {
+                for (key, value) in object { walk(value, path.isEmpty ? key : path + "." + key) }
+            } else if let data = try? JSONSerialization.data(withJSONObject: [node], options: [.sortedKeys]) {
+                out[path] = String(decoding: data, as: UTF8.self)
+            }
+        }
+        if let root = try? JSONSerialization.jsonObject(with: Data(config.utf8)), root is [String: Any] { walk(root, "") }
+        return out
     }
 
     /// From a resolved experiment (JSON text): whether `data.corpus.base` gives any `kb*` kind a
