@@ -32,7 +32,7 @@ bench: deps
 # A saved table that lists exactly the experiment's current base models is kept (--keep-current).
 EXPERIMENTS ?= thought-length controls corpus ablations cot csqa csqa-controls thought-length-long csqa-long csqa-corpus corpus-packed corpus-tokens corpus-packed-base csqa-corpus-tokens
 BASE_CHECKS ?= thought-length cot csqa corpus-packed-base
-# Thought-content tables (own / another item's / pause / no thought, results/<e>/thought-content.md)
+# Thought-content tables (own / another item's / own shuffled / pause / no thought, results/<e>/thought-content.md)
 # for THOUGHT_CONTENT; a saved table that lists the runs with their logged evaluations is kept.
 THOUGHT_CONTENT ?= thought-length controls corpus ablations cot csqa csqa-controls thought-length-long csqa-long csqa-corpus corpus-packed corpus-tokens corpus-packed-base csqa-corpus-tokens
 reproduce: deps

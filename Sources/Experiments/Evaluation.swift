@@ -62,8 +62,20 @@ public struct Evaluator: Sendable {
         /// The thought the model wrote (as for `own`) for the next item of the same set: another
         /// problem of the same kind. The last item takes the first's; a set of one item keeps its own.
         case foreign
+        /// The model's own thought with its tokens in a random order (`shuffledThought`): the same
+        /// tokens, so whether their order matters. A thought of one repeated token stays as it is.
+        case shuffled
         /// t pause tokens (`quietstar.pauseToken`).
         case pause
+    }
+
+    /// `thought` with its tokens permuted (Fisher-Yates) by RNG(seed: seed).fork(1 + set).fork(item):
+    /// the same permutation for the same evaluation seed, set number and item, whatever else is scored.
+    public static func shuffledThought(_ thought: [Int], seed: UInt64, set: Int, item: Int) -> [Int] {
+        var rng = RNG(seed: seed).fork(1 + UInt64(set)).fork(UInt64(item))
+        var out = thought
+        for i in stride(from: out.count - 1, to: 0, by: -1) { out.swapAt(i, rng.int(i + 1)) }
+        return out
     }
 
     /// The scores with the thoughts of each source; `.own` is always computed (and equals
@@ -96,7 +108,13 @@ public struct Evaluator: Sendable {
                 for source in ThoughtSource.allCases where source != .own && wanted.contains(source) {
                     for b in batches {
                         let items = b.map { set.items[$0] }
-                        let given = b.map { source == .pause ? pause : own[($0 + 1) % set.items.count] }
+                        let given = b.map { i -> [Int] in
+                            switch source {
+                            case .pause: return pause
+                            case .shuffled: return Evaluator.shuffledThought(own[i], seed: seed, set: number, item: i)
+                            default: return own[(i + 1) % set.items.count]
+                            }
+                        }
                         add(source, Evaluator.scoreLast(items, model.predictLastWithThoughts(prompts: items.map(\.prompt), given: given)))
                     }
                 }

@@ -19,12 +19,15 @@ public struct SavedRunEvaluation: Sendable {
     /// the model's own, when asked for (`Evaluator.ThoughtSource`).
     public var withForeignThoughts: Evaluator.Result? = nil
     public var withPauseThoughts: Evaluator.Result? = nil
+    /// With the model's own thought, its tokens in a random order (`Evaluator.shuffledThought`).
+    public var withShuffledThoughts: Evaluator.Result? = nil
     /// t, the run's thought length.
     public var thoughtLength = 0
 
     /// - items: items per set (nil: the run's `eval.itemsPerSet`; the first n items of each set).
     /// - cotItems: GSM items for chain-of-thought maj@k (nil or 0: none), with the run's `eval.cot`.
-    /// - foreignThoughts: also score every item after another item's thought and after pause tokens.
+    /// - foreignThoughts: also score every item after another item's thought, after its own thought
+    ///   shuffled and after pause tokens.
     public static func evaluate(_ run: TrainedRun, items: Int? = nil, cotItems: Int? = nil,
                                 foreignThoughts: Bool = false) throws -> SavedRunEvaluation {
         var e = run.experiment
@@ -35,7 +38,7 @@ public struct SavedRunEvaluation: Sendable {
         }
         let vocabulary = try Vocabulary(config: e.data)
         let evaluator = Evaluator(experiment: e, vocabulary: vocabulary)
-        let sources: [Evaluator.ThoughtSource] = foreignThoughts ? [.own, .foreign, .pause] : [.own]
+        let sources: [Evaluator.ThoughtSource] = foreignThoughts ? [.own, .foreign, .shuffled, .pause] : [.own]
         let scored = evaluator.evaluate(run.model, pad: vocabulary.pad, thoughts: sources)
         let with = scored[.own]!
         let without = evaluator.evaluate(run.model.baseOnly(), pad: vocabulary.pad)
@@ -50,6 +53,7 @@ public struct SavedRunEvaluation: Sendable {
                                      withoutThoughts: without, cot: cot)
         out.withForeignThoughts = scored[.foreign]
         out.withPauseThoughts = scored[.pause]
+        out.withShuffledThoughts = scored[.shuffled]
         out.thoughtLength = e.quietstar.thoughtLength
         return out
     }
@@ -73,19 +77,19 @@ public struct SavedRunEvaluation: Sendable {
             lines.append(pad(name, width) + "      " + cells(withThoughts.mean(task, \.soft), withoutThoughts.mean(task, \.soft))
                          + cells(withThoughts.mean(task, \.exact), withoutThoughts.mean(task, \.exact)))
         }
-        if let foreign = withForeignThoughts, let pause = withPauseThoughts {
+        if let foreign = withForeignThoughts, let shuffled = withShuffledThoughts, let pause = withPauseThoughts {
             lines.append("")
             lines.append("thought content, soft score: own = the model's thought, foreign = the thought it wrote for the next item "
-                         + "of the set, pause = \(thoughtLength) pause tokens, base = no thought")
-            lines.append(pad("set", width) + "  diff" + "      own  foreign    pause     base")
-            let rows = zip(zip(withThoughts.sets, foreign.sets), zip(pause.sets, withoutThoughts.sets))
-            for (((own, other), (paused, base)), level) in zip(rows, difficulties) {
-                lines.append(pad(own.name, width) + String(format: "  %4d", level) + "  "
-                             + [own, other, paused, base].map { f($0.soft) }.joined(separator: "  "))
+                         + "of the set, shuffled = its own thought in a random order, pause = \(thoughtLength) pause tokens, base = no thought")
+            lines.append(pad("set", width) + "  diff" + "      own  foreign shuffled    pause     base")
+            let results = [withThoughts, foreign, shuffled, pause, withoutThoughts]
+            for (number, level) in difficulties.enumerated() {
+                lines.append(pad(withThoughts.sets[number].name, width) + String(format: "  %4d", level) + "  "
+                             + results.map { f($0.sets[number].soft) }.joined(separator: "  "))
             }
             for (task, name) in [(EvalTask.gsm, "gsm (mean)"), (.csqa, "csqa (mean)")] {
                 lines.append(pad(name, width) + "      " + "  "
-                             + [withThoughts, foreign, pause, withoutThoughts].map { f($0.mean(task, \.soft)) }.joined(separator: "  "))
+                             + results.map { f($0.mean(task, \.soft)) }.joined(separator: "  "))
             }
         }
         if let c = cot {

@@ -4,7 +4,8 @@ import SyntheticData
 
 /// Does what a thought says matter? Every complete Quiet-STaR run of an experiment, from its
 /// checkpoint, scored on the held-out sets with its own thoughts, with the thought it wrote for
-/// another item of the same set, with t pause tokens, and with no thought
+/// another item of the same set, with its own thought in a random order, with t pause tokens, and
+/// with no thought
 /// (`Evaluator.ThoughtSource`, `SavedRunEvaluation`; `sweep thought-content`). Soft score, mean
 /// over each task's sets, for the tasks the base corpus has text of. The "own" column is the run's
 /// last logged evaluation, which ties a saved table to the logs it was computed from.
@@ -16,12 +17,12 @@ public enum ThoughtContent {
         public let seed: Int
         /// "GSM-style" or "CSQA-style".
         public let task: String
-        public let own, foreign, pause, none: Double
+        public let own, foreign, shuffled, pause, none: Double
     }
 
     public static let tableHeader = [
-        "| run | seed | task | own thought | another item's thought | pause tokens | no thought |",
-        "|---|---|---|---|---|---|---|",
+        "| run | seed | task | own thought | another item's thought | own thought, shuffled | pause tokens | no thought |",
+        "|---|---|---|---|---|---|---|---|",
     ]
 
     static let tasks: [(task: EvalTask, name: String, column: String)] = [(.gsm, "GSM-style", "gsm_soft"),
@@ -29,7 +30,7 @@ public enum ThoughtContent {
 
     public static func tableRow(_ r: Row) -> String {
         let pct = MarkdownTable.percent
-        return "| `\(r.run)` | \(r.seed) | \(r.task) | \(pct(r.own)) | \(pct(r.foreign)) | \(pct(r.pause)) | \(pct(r.none)) |"
+        return "| `\(r.run)` | \(r.seed) | \(r.task) | \(pct(r.own)) | \(pct(r.foreign)) | \(pct(r.shuffled)) | \(pct(r.pause)) | \(pct(r.none)) |"
     }
 
     /// The runs of `plan` whose rows the table has: Quiet-STaR runs, in plan order.
@@ -40,10 +41,11 @@ public enum ThoughtContent {
     /// The rows of one trained run (tasks its base corpus has text of).
     public static func rows(_ run: TrainedRun) throws -> [Row] {
         let e = try SavedRunEvaluation.evaluate(run, foreignThoughts: true)
-        guard let foreign = e.withForeignThoughts, let pause = e.withPauseThoughts else { return [] }
+        guard let foreign = e.withForeignThoughts, let shuffled = e.withShuffledThoughts, let pause = e.withPauseThoughts
+        else { return [] }
         return tasks.filter { run.experiment.data.corpus.base.covers($0.task) }.map { t in
             Row(run: run.id, seed: run.experiment.train.seed, task: t.name, own: e.withThoughts.mean(t.task, \.soft),
-                foreign: foreign.mean(t.task, \.soft), pause: pause.mean(t.task, \.soft), none: e.withoutThoughts.mean(t.task, \.soft))
+                foreign: foreign.mean(t.task, \.soft), shuffled: shuffled.mean(t.task, \.soft), pause: pause.mean(t.task, \.soft), none: e.withoutThoughts.mean(t.task, \.soft))
         }
     }
 
@@ -72,11 +74,12 @@ public enum ThoughtContent {
         return out
     }
 
-    /// Whether a saved table is the one `sweep thought-content` would write now: exactly the
-    /// expected rows, with the logged "own" values.
+    /// Whether a saved table is the one `sweep thought-content` would write now: today's columns
+    /// (`tableHeader`), exactly the expected rows, with the logged "own" values.
     public static func savedTableIsCurrent(_ text: String, expected: [(run: String, task: String, own: String)]) -> Bool {
         let saved = savedRows(text)
-        return !saved.isEmpty && saved.count == expected.count
+        let header = text.split(separator: "\n", omittingEmptySubsequences: true).prefix(tableHeader.count).map(String.init)
+        return header == tableHeader && !saved.isEmpty && saved.count == expected.count
             && zip(saved, expected).allSatisfy { $0.run == $1.run && $0.task == $1.task && $0.own == $1.own }
     }
 }

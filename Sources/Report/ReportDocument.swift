@@ -76,14 +76,16 @@ public struct ReportDocument {
         return out
     }
 
-    /// Whether what a thought says matters: each Quiet-STaR run with its own, another item's, pause
-    /// and no thoughts.
+    /// Whether what a thought says matters: each Quiet-STaR run with its own, another item's, its own
+    /// shuffled, pause and no thoughts.
     var thoughtContentSection: [String] {
         var out = ["Each Quiet-STaR run, from its checkpoint, answers the held-out sets (soft score, mean over the task's "
                    + "sets) after its own thought, after the thought it wrote for the next item of the same set (another "
-                   + "problem), after t pause tokens, and with no thought (`sweep thought-content`). A gain that travels in "
-                   + "the thought's tokens shows as own far above no thought and another item's thought at or below it. The "
-                   + "own column is each run's last logged evaluation."]
+                   + "problem), after its own thought with its tokens in a random order, after t pause tokens, and with no "
+                   + "thought (`sweep thought-content`). A gain that travels in the thought's tokens shows as own far above "
+                   + "no thought and another item's thought at or below it; where the shuffled thought falls too, the "
+                   + "tokens' order matters, not only which tokens are there. The own column is each run's last logged "
+                   + "evaluation."]
         if thoughtContent.isEmpty {
             return out + ["", "_No thought-content tables (`results/<experiment>/\(ReportDocument.thoughtContentFile)`)._"]
         }

@@ -13,7 +13,7 @@ struct EvalCommand: ParsableCommand {
     var items: Int?
     @Option(help: "Also chain-of-thought maj@k on this many GSM items (the run's eval.cot settings).")
     var cotItems: Int?
-    @Flag(help: "Also score every item after the thought the model wrote for the next item of its set, and after t pause tokens (does the thought's content matter?).")
+    @Flag(help: "Also score every item after the thought the model wrote for the next item of its set, after its own thought in a random order, and after t pause tokens (does the thought's content matter?).")
     var foreignThoughts = false
 
     func validate() throws {

@@ -4,12 +4,12 @@ import Foundation
 import TensorCore
 
 /// `sweep thought-content <experiment.json>`: every complete Quiet-STaR run of an experiment, from
-/// its checkpoint, scored with its own thoughts, another item's thought, pause tokens and no
-/// thought (`ThoughtContent`).
+/// its checkpoint, scored with its own thoughts, another item's thought, its own thought shuffled,
+/// pause tokens and no thought (`ThoughtContent`).
 struct ThoughtContentCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "thought-content",
-        abstract: "Does what a thought says matter? Each Quiet-STaR run of an experiment scored with its own thoughts, another item's thought, pause tokens and none.")
+        abstract: "Does what a thought says matter? Each Quiet-STaR run of an experiment scored with its own thoughts, another item's thought, its own thought shuffled, pause tokens and none.")
 
     @Argument(help: "Experiment file (JSON), e.g. experiments/thought-length.json.") var experiment: String
     @Option(help: "Results folder with the runs' logs and checkpoints.") var results: String = "results"

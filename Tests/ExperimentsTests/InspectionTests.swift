@@ -52,8 +52,8 @@ final class InspectionTests: XCTestCase {
     }
 
     /// `evaluate(thoughts:)`: own = the plain evaluation bit for bit; foreign = each item after the
-    /// next item's own thought and pause = after t pause tokens, checked item by item against the
-    /// independent dense replay.
+    /// next item's own thought, shuffled = after its own thought permuted by `shuffledThought`, and
+    /// pause = after t pause tokens, checked item by item against the independent dense replay.
     func testForeignAndPauseThoughtsMatchTheReplay() throws {
         let run = try thinkingRun()
         // Random weight matrices: the tiny trained model writes one thought for every item of a set,
@@ -61,10 +61,10 @@ final class InspectionTests: XCTestCase {
         var noise = RNG(seed: 7)
         for (_, p) in run.model.gpt.namedParameters where p.rank >= 2 { for i in p.data.indices { p.data[i] = noise.normal() } }
         let evaluator = Evaluator(experiment: run.experiment, vocabulary: run.vocabulary)
-        let scored = evaluator.evaluate(run.model, pad: run.vocabulary.pad, thoughts: [.foreign, .pause])
+        let scored = evaluator.evaluate(run.model, pad: run.vocabulary.pad, thoughts: [.foreign, .shuffled, .pause])
         XCTAssertEqual(scored[.own], evaluator.evaluate(run.model, pad: run.vocabulary.pad))
         let t = run.model.config.thoughtLength
-        var compared = 0, moved = 0
+        var compared = 0, moved = 0, reordered = 0
         for (number, set) in evaluator.sets.enumerated() where number % 3 == 0 {
             var rng = RNG(seed: 0)
             let own = set.items.map { run.model.predictLastWithThoughts(prompts: [$0.prompt], decoding: .greedy, using: &rng).thoughts[0] }
@@ -75,17 +75,23 @@ final class InspectionTests: XCTestCase {
             let n = set.items.count
             let foreign = set.items.indices.map { soft(set.items[$0], own[($0 + 1) % n]) }.reduce(0, +) / Double(n)
             let paused = set.items.map { soft($0, [Int](repeating: run.model.config.pauseToken, count: t)) }.reduce(0, +) / Double(n)
+            let shuffledThoughts = own.indices.map { Evaluator.shuffledThought(own[$0], seed: evaluator.seed, set: number, item: $0) }
+            let shuffled = set.items.indices.map { soft(set.items[$0], shuffledThoughts[$0]) }.reduce(0, +) / Double(n)
             let ownSoft = set.items.indices.map { soft(set.items[$0], own[$0]) }.reduce(0, +) / Double(n)
             XCTAssertEqual(scored[.own]!.sets[number].soft, ownSoft, accuracy: 1e-5, set.name)
             XCTAssertEqual(scored[.foreign]!.sets[number].soft, foreign, accuracy: 1e-5, set.name)
             XCTAssertEqual(scored[.pause]!.sets[number].soft, paused, accuracy: 1e-5, set.name)
+            XCTAssertEqual(scored[.shuffled]!.sets[number].soft, shuffled, accuracy: 1e-5, set.name)
             compared += 1
             if abs(foreign - ownSoft) > 1e-4 { moved += 1 }
+            if abs(shuffled - ownSoft) > 1e-4 { reordered += 1 }
         }
         XCTAssertEqual(compared, 2)
         XCTAssertGreaterThan(moved, 0, "another item's thought changes the scores: the check can fail")
+        XCTAssertGreaterThan(reordered, 0, "the shuffled thought changes the scores: the check can fail")
         let table = try SavedRunEvaluation.evaluate(run, foreignThoughts: true).table()
-        XCTAssertTrue(table.contains("foreign = the thought it wrote for the next item of the set, pause = \(t) pause tokens"), table)
+        XCTAssertTrue(table.contains("foreign = the thought it wrote for the next item of the set, shuffled = its own thought "
+                                     + "in a random order, pause = \(t) pause tokens"), table)
         XCTAssertFalse(try SavedRunEvaluation.evaluate(run).table().contains("foreign"))
     }
 
@@ -165,6 +171,7 @@ final class ThoughtContentTests: XCTestCase {
             let task: EvalTask = row.task == "GSM-style" ? .gsm : .csqa
             XCTAssertEqual(row.foreign, evaluation.withForeignThoughts!.mean(task, \.soft))
             XCTAssertEqual(row.pause, evaluation.withPauseThoughts!.mean(task, \.soft))
+            XCTAssertEqual(row.shuffled, evaluation.withShuffledThoughts!.mean(task, \.soft))
             XCTAssertEqual(row.none, evaluation.withoutThoughts.mean(task, \.soft))
         }
         let table = (ThoughtContent.tableHeader + rows.map(ThoughtContent.tableRow)).joined(separator: "\n")
@@ -179,7 +186,30 @@ final class ThoughtContentTests: XCTestCase {
         XCTAssertFalse(ThoughtContent.savedTableIsCurrent(table, expected: changed))
         XCTAssertFalse(ThoughtContent.savedTableIsCurrent(table, expected: expected + expected))
         XCTAssertFalse(ThoughtContent.savedTableIsCurrent("", expected: []))
+        // A table written before the shuffled column (the same rows under the old header): not current.
+        let oldHeader = ["| run | seed | task | own thought | another item's thought | pause tokens | no thought |",
+                         "|---|---|---|---|---|---|---|"]
+        XCTAssertFalse(ThoughtContent.savedTableIsCurrent((oldHeader + rows.map(ThoughtContent.tableRow)).joined(separator: "\n"),
+                                                          expected: expected))
         // A run that is not complete: no table can be current.
         XCTAssertNil(ThoughtContent.expectedRows(plan, results: results + "/missing"))
+    }
+
+    /// The shuffled thought: the same tokens in another order, fixed by seed, set and item.
+    func testShuffledThoughtIsASeededPermutation() {
+        let thought = Array(100..<111)
+        let a = Evaluator.shuffledThought(thought, seed: 3, set: 2, item: 5)
+        XCTAssertEqual(a.sorted(), thought)
+        XCTAssertNotEqual(a, thought)
+        XCTAssertEqual(Evaluator.shuffledThought(thought, seed: 3, set: 2, item: 5), a)
+        let others = [Evaluator.shuffledThought(thought, seed: 4, set: 2, item: 5),
+                      Evaluator.shuffledThought(thought, seed: 3, set: 1, item: 5),
+                      Evaluator.shuffledThought(thought, seed: 3, set: 2, item: 6)]
+        for o in others {
+            XCTAssertEqual(o.sorted(), thought)
+            XCTAssertNotEqual(o, a)
+        }
+        XCTAssertEqual(Evaluator.shuffledThought([7, 7, 7], seed: 3, set: 0, item: 0), [7, 7, 7])
+        XCTAssertEqual(Evaluator.shuffledThought([], seed: 3, set: 0, item: 0), [])
     }
 }
