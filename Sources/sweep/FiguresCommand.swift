@@ -29,6 +29,10 @@ struct FiguresCommand: ParsableCommand {
         for c in outcome.checks {
             print("claim \(c.number)\(c.task.isEmpty ? "" : " \(c.task)"): \(c.verdict.rawValue)")
         }
+        for a in outcome.corpusAnalyses {
+            let v = a.verdict == .inconclusive ? "inconclusive" : "would " + (a.verdict == .holds ? "hold" : "not hold")
+            print("analysis 5b \(a.experiment) \(a.task) (reasoning runs of \(a.reasoningFrom)): \(v)")
+        }
         print("report: \(outcome.reportPath)")
         if !outcome.failures.isEmpty {
             for f in outcome.failures { FileHandle.standardError.write(Data("error: figure \(f)\n".utf8)) }
