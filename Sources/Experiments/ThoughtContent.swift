@@ -45,7 +45,8 @@ public enum ThoughtContent {
         else { return [] }
         return tasks.filter { run.experiment.data.corpus.base.covers($0.task) }.map { t in
             Row(run: run.id, seed: run.experiment.train.seed, task: t.name, own: e.withThoughts.mean(t.task, \.soft),
-                foreign: foreign.mean(t.task, \.soft), shuffled: shuffled.mean(t.task, \.soft), pause: pause.mean(t.task, \.soft), none: e.withoutThoughts.mean(t.task, \.soft))
+                foreign: foreign.mean(t.task, \.soft), shuffled: shuffled.mean(t.task, \.soft),
+                pause: pause.mean(t.task, \.soft), none: e.withoutThoughts.mean(t.task, \.soft))
         }
     }
 

@@ -1,5 +1,21 @@
 import Foundation
 
+/// One row of the report's table "Claim 5b in other experiments (analyses)" (`CorpusAnalyses`).
+public struct CorpusAnalysis: Sendable {
+    public var experiment: String
+    /// "GSM-style" or "CSQA-style": the world the base models were pretrained on.
+    public var task: String
+    /// The experiment whose reasoning-corpus runs are compared.
+    public var reasoningFrom: String
+    public var reasoning: String
+    public var generic: String
+    /// The compared quantity seed by seed (reasoning gain - generic gain, or reasoning - generic
+    /// Quiet-STaR without both baselines), "" when fewer than 2 seeds are shared.
+    public var perSeed: String
+    public var verdict: Verdict
+    public var reason: String
+}
+
 /// Claim 5b judged in the experiments the claims table does not read: every experiment with a
 /// Quiet-STaR setting on the generic corpus (for instance the same comparison at equal tokens, or
 /// with other base models). The rule is claim 5b's; the rows are analyses, not claims.
@@ -9,20 +25,6 @@ import Foundation
 /// runs' twins: for every seed both ran, the Quiet-STaR and baseline run configs are equal except
 /// in `CorpusAnalyses.twinFields` (so the same base model, data and method settings). Experiments
 /// that compare both corpora are preferred, then the report order.
-public struct CorpusAnalysis: Sendable {
-    public var experiment: String
-    /// "GSM-style" or "CSQA-style": the world the base models were pretrained on.
-    public var task: String
-    /// The experiment whose reasoning-corpus runs are compared.
-    public var reasoningFrom: String
-    public var reasoning: String
-    public var generic: String
-    /// Reasoning gain - generic gain per seed, "" when fewer than 2 seeds are shared.
-    public var perSeed: String
-    public var verdict: Verdict
-    public var reason: String
-}
-
 public struct CorpusAnalyses {
     public let results: Results
     /// The experiments the claims table's 5b rows read (left out here).
