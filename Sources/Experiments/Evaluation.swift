@@ -67,6 +67,8 @@ public struct Evaluator: Sendable {
         case shuffled
         /// t pause tokens (`quietstar.pauseToken`).
         case pause
+        /// One thought given by the caller (t tokens), the same before every item.
+        case given
     }
 
     /// `thought` with its tokens permuted (Fisher-Yates) by RNG(seed: seed).fork(1 + set).fork(item):
@@ -80,9 +82,13 @@ public struct Evaluator: Sendable {
 
     /// The scores with the thoughts of each source; `.own` is always computed (and equals
     /// `evaluate(_:pad:)`), the others reuse its thoughts and mixing head. Sets with answers of more
-    /// than one token are scored with own thoughts only (NaN for the other sources).
-    public func evaluate(_ model: QuietSTaRModel, pad: Int, thoughts sources: [ThoughtSource]) -> [ThoughtSource: Result] {
+    /// than one token are scored with own thoughts only (NaN for the other sources). `.given` needs
+    /// `given`, a thought of exactly t tokens.
+    public func evaluate(_ model: QuietSTaRModel, pad: Int, thoughts sources: [ThoughtSource],
+                         given: [Int]? = nil) -> [ThoughtSource: Result] {
         let wanted = Set(sources).union([.own])
+        precondition(!wanted.contains(.given) || given?.count == model.config.thoughtLength,
+                     "Evaluator: the given thought must have t = \(model.config.thoughtLength) tokens")
         var scores: [ThoughtSource: [SetScore]] = [:]
         for (number, set) in sets.enumerated() {
             var rng = RNG(seed: seed).fork(UInt64(number))
@@ -112,6 +118,7 @@ public struct Evaluator: Sendable {
                             switch source {
                             case .pause: return pause
                             case .shuffled: return Evaluator.shuffledThought(own[i], seed: seed, set: number, item: i)
+                            case .given: return given!
                             default: return own[(i + 1) % set.items.count]
                             }
                         }

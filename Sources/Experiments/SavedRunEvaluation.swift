@@ -21,6 +21,9 @@ public struct SavedRunEvaluation: Sendable {
     public var withPauseThoughts: Evaluator.Result? = nil
     /// With the model's own thought, its tokens in a random order (`Evaluator.shuffledThought`).
     public var withShuffledThoughts: Evaluator.Result? = nil
+    /// With one given thought before every item, and that thought's text, when asked for.
+    public var withGivenThought: Evaluator.Result? = nil
+    public var givenThoughtText = ""
     /// t, the run's thought length.
     public var thoughtLength = 0
 
@@ -28,8 +31,10 @@ public struct SavedRunEvaluation: Sendable {
     /// - cotItems: GSM items for chain-of-thought maj@k (nil or 0: none), with the run's `eval.cot`.
     /// - foreignThoughts: also score every item after another item's thought, after its own thought
     ///   shuffled and after pause tokens.
+    /// - givenThought: also score every item after this thought (text in the run's vocabulary, `\n`
+    ///   for a line end), which must be exactly t tokens.
     public static func evaluate(_ run: TrainedRun, items: Int? = nil, cotItems: Int? = nil,
-                                foreignThoughts: Bool = false) throws -> SavedRunEvaluation {
+                                foreignThoughts: Bool = false, givenThought: String? = nil) throws -> SavedRunEvaluation {
         var e = run.experiment
         if let n = items {
             guard (1...100_000).contains(n) else { throw TrainedRunError("--items must be in 1 ... 100000 (got \(n))") }
@@ -38,8 +43,19 @@ public struct SavedRunEvaluation: Sendable {
         }
         let vocabulary = try Vocabulary(config: e.data)
         let evaluator = Evaluator(experiment: e, vocabulary: vocabulary)
-        let sources: [Evaluator.ThoughtSource] = foreignThoughts ? [.own, .foreign, .shuffled, .pause] : [.own]
-        let scored = evaluator.evaluate(run.model, pad: vocabulary.pad, thoughts: sources)
+        var sources: [Evaluator.ThoughtSource] = foreignThoughts ? [.own, .foreign, .shuffled, .pause] : [.own]
+        let given = try givenThought.map { text -> [Int] in
+            let ids = try run.encode(text)
+            let t = e.quietstar.thoughtLength
+            guard ids.count == t, run.model.config.method != .noThought else {
+                throw TrainedRunError("--thought \"\(text)\": \(ids.count) token(s) in the vocabulary of run \(run.name); "
+                    + (run.model.config.method == .noThought ? "a no-thought run has no thoughts to replace"
+                                                              : "its thoughts have t = \(t) tokens, so give exactly \(t)"))
+            }
+            return ids
+        }
+        if given != nil { sources.append(.given) }
+        let scored = evaluator.evaluate(run.model, pad: vocabulary.pad, thoughts: sources, given: given)
         let with = scored[.own]!
         let without = evaluator.evaluate(run.model.baseOnly(), pad: vocabulary.pad)
         var cot: CoTEvaluation.Result? = nil
@@ -54,6 +70,8 @@ public struct SavedRunEvaluation: Sendable {
         out.withForeignThoughts = scored[.foreign]
         out.withPauseThoughts = scored[.pause]
         out.withShuffledThoughts = scored[.shuffled]
+        out.withGivenThought = scored[.given]
+        out.givenThoughtText = given.map { run.vocabulary.decode($0) } ?? ""
         out.thoughtLength = e.quietstar.thoughtLength
         return out
     }
@@ -90,6 +108,20 @@ public struct SavedRunEvaluation: Sendable {
             for (task, name) in [(EvalTask.gsm, "gsm (mean)"), (.csqa, "csqa (mean)")] {
                 lines.append(pad(name, width) + "      " + "  "
                              + results.map { f($0.mean(task, \.soft)) }.joined(separator: "  "))
+            }
+        }
+        if let given = withGivenThought {
+            lines.append("")
+            lines.append("given thought, soft score: own = the model's thought, given = \"\(givenThoughtText.replacingOccurrences(of: "\n", with: "\\n"))\" "
+                         + "before every item, base = no thought")
+            lines.append(pad("set", width) + "  diff" + "      own    given     base")
+            for (number, level) in difficulties.enumerated() {
+                lines.append(pad(withThoughts.sets[number].name, width) + String(format: "  %4d", level) + "  "
+                             + [withThoughts, given, withoutThoughts].map { f($0.sets[number].soft) }.joined(separator: "  "))
+            }
+            for (task, name) in [(EvalTask.gsm, "gsm (mean)"), (.csqa, "csqa (mean)")] {
+                lines.append(pad(name, width) + "      " + "  "
+                             + [withThoughts, given, withoutThoughts].map { f($0.mean(task, \.soft)) }.joined(separator: "  "))
             }
         }
         if let c = cot {

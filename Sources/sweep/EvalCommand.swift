@@ -15,6 +15,8 @@ struct EvalCommand: ParsableCommand {
     var cotItems: Int?
     @Flag(help: "Also score every item after the thought the model wrote for the next item of its set, after its own thought in a random order, and after t pause tokens (does the thought's content matter?).")
     var foreignThoughts = false
+    @Option(help: ArgumentHelp("Also score every item after this thought instead of the model's own: exactly t words of the run's vocabulary (\\n for a line end).", valueName: "text"))
+    var thought: String?
 
     func validate() throws {
         if let items, items < 1 { throw ValidationError("--items must be >= 1 (got \(items))") }
@@ -23,6 +25,7 @@ struct EvalCommand: ParsableCommand {
 
     func run() throws {
         let trained = try TrainedRun.load(reference, results: results)
-        print(try SavedRunEvaluation.evaluate(trained, items: items, cotItems: cotItems, foreignThoughts: foreignThoughts).table(), terminator: "")
+        print(try SavedRunEvaluation.evaluate(trained, items: items, cotItems: cotItems, foreignThoughts: foreignThoughts,
+                                                        givenThought: thought).table(), terminator: "")
     }
 }

@@ -95,6 +95,35 @@ final class InspectionTests: XCTestCase {
         XCTAssertFalse(try SavedRunEvaluation.evaluate(run).table().contains("foreign"))
     }
 
+    /// `--thought`: every item scored after one given thought, checked against the dense replay; a
+    /// thought of the wrong length is refused with the run's t in the message.
+    func testGivenThoughtMatchesTheReplay() throws {
+        let run = try thinkingRun()
+        var noise = RNG(seed: 7)
+        for (_, p) in run.model.gpt.namedParameters where p.rank >= 2 { for i in p.data.indices { p.data[i] = noise.normal() } }
+        let t = run.model.config.thoughtLength
+        let words = Array(repeating: "bob", count: t - 1) + ["."]
+        let evaluation = try SavedRunEvaluation.evaluate(run, givenThought: words.joined(separator: " "))
+        let given = try XCTUnwrap(evaluation.withGivenThought)
+        let thought = try run.encode(words.joined(separator: " "))
+        let evaluator = Evaluator(experiment: run.experiment, vocabulary: run.vocabulary)
+        var moved = 0
+        for (number, set) in evaluator.sets.enumerated() where number % 3 == 0 {
+            let soft = set.items.map { item -> Double in
+                let p = ThoughtReplay.predict(run.model, text: item.prompt, position: item.prompt.count - 1, thought: thought)
+                return Evaluator.answerScore(item, answer: item.answer[0]) { p.mixedLogProbs[$0] }.soft
+            }.reduce(0, +) / Double(set.items.count)
+            XCTAssertEqual(given.sets[number].soft, soft, accuracy: 1e-5, set.name)
+            if abs(soft - evaluation.withThoughts.sets[number].soft) > 1e-4 { moved += 1 }
+        }
+        XCTAssertGreaterThan(moved, 0, "the given thought changes the scores: the check can fail")
+        XCTAssertEqual(evaluation.withThoughts, try SavedRunEvaluation.evaluate(run).withThoughts)
+        XCTAssertTrue(evaluation.table().contains("given = \"\(words.joined(separator: " "))\" before every item"), evaluation.table())
+        XCTAssertThrowsError(try SavedRunEvaluation.evaluate(run, givenThought: "bob .")) { error in
+            XCTAssertTrue("\(error)".contains("2 token(s)") && "\(error)".contains("t = \(t)"), "\(error)")
+        }
+    }
+
     func testRenderingsAndJSON() throws {
         let run = try thinkingRun()
         let tokens = try run.encode("Q: bob has 3 .")
