@@ -56,6 +56,9 @@ final class ReportGenerationTests: XCTestCase {
         XCTAssertTrue(report.contains("](../paper-figures/figure2-accuracy-vs-step.png)"), report)
         // The fixture configs have no eval.cot.steps: the items came from the evaluation sets.
         XCTAssertTrue(report.contains("4 ahead); items: the GSM evaluation sets |"), report)
+        // No experiment trains on the generic corpus: the 5b analyses table says so.
+        XCTAssertEqual(outcome.corpusAnalyses.count, 0)
+        XCTAssertTrue(report.contains("_No other experiment has a Quiet-STaR setting on the generic corpus._"), report)
     }
 
     /// Claim 6 says which chain-of-thought items its runs used (`eval.cot.steps` of their configs).
