@@ -45,12 +45,13 @@ public struct SavedRunEvaluation: Sendable {
         let evaluator = Evaluator(experiment: e, vocabulary: vocabulary)
         var sources: [Evaluator.ThoughtSource] = foreignThoughts ? [.own, .foreign, .shuffled, .pause] : [.own]
         let given = try givenThought.map { text -> [Int] in
-            let ids = try run.encode(text)
-            let t = e.quietstar.thoughtLength
-            guard ids.count == t, run.model.config.method != .noThought else {
+            guard run.model.config.method != .noThought else {
+                throw TrainedRunError("--thought: run \(run.name) is a no-thought run; it has no thoughts to replace")
+            }
+            let ids = try run.encode(text), t = e.quietstar.thoughtLength
+            guard ids.count == t else {
                 throw TrainedRunError("--thought \"\(text)\": \(ids.count) token(s) in the vocabulary of run \(run.name); "
-                    + (run.model.config.method == .noThought ? "a no-thought run has no thoughts to replace"
-                                                              : "its thoughts have t = \(t) tokens, so give exactly \(t)"))
+                                      + "its thoughts have t = \(t) tokens, so give exactly \(t)")
             }
             return ids
         }
@@ -95,34 +96,28 @@ public struct SavedRunEvaluation: Sendable {
             lines.append(pad(name, width) + "      " + cells(withThoughts.mean(task, \.soft), withoutThoughts.mean(task, \.soft))
                          + cells(withThoughts.mean(task, \.exact), withoutThoughts.mean(task, \.exact)))
         }
-        if let foreign = withForeignThoughts, let shuffled = withShuffledThoughts, let pause = withPauseThoughts {
-            lines.append("")
-            lines.append("thought content, soft score: own = the model's thought, foreign = the thought it wrote for the next item "
-                         + "of the set, shuffled = its own thought in a random order, pause = \(thoughtLength) pause tokens, base = no thought")
-            lines.append(pad("set", width) + "  diff" + "      own  foreign shuffled    pause     base")
-            let results = [withThoughts, foreign, shuffled, pause, withoutThoughts]
+        // Soft score of each result per set, then per task mean, one column each.
+        func softColumns(_ names: [String], _ results: [Evaluator.Result]) {
+            lines.append(pad("set", width) + "  diff" + names.map { String(repeating: " ", count: max(1, 9 - $0.count)) + $0 }.joined())
             for (number, level) in difficulties.enumerated() {
                 lines.append(pad(withThoughts.sets[number].name, width) + String(format: "  %4d", level) + "  "
                              + results.map { f($0.sets[number].soft) }.joined(separator: "  "))
             }
             for (task, name) in [(EvalTask.gsm, "gsm (mean)"), (.csqa, "csqa (mean)")] {
-                lines.append(pad(name, width) + "      " + "  "
-                             + results.map { f($0.mean(task, \.soft)) }.joined(separator: "  "))
+                lines.append(pad(name, width) + "      " + "  " + results.map { f($0.mean(task, \.soft)) }.joined(separator: "  "))
             }
+        }
+        if let foreign = withForeignThoughts, let shuffled = withShuffledThoughts, let pause = withPauseThoughts {
+            lines.append("")
+            lines.append("thought content, soft score: own = the model's thought, foreign = the thought it wrote for the next item "
+                         + "of the set, shuffled = its own thought in a random order, pause = \(thoughtLength) pause tokens, base = no thought")
+            softColumns(["own", "foreign", "shuffled", "pause", "base"], [withThoughts, foreign, shuffled, pause, withoutThoughts])
         }
         if let given = withGivenThought {
             lines.append("")
             lines.append("given thought, soft score: own = the model's thought, given = \"\(givenThoughtText.replacingOccurrences(of: "\n", with: "\\n"))\" "
                          + "before every item, base = no thought")
-            lines.append(pad("set", width) + "  diff" + "      own    given     base")
-            for (number, level) in difficulties.enumerated() {
-                lines.append(pad(withThoughts.sets[number].name, width) + String(format: "  %4d", level) + "  "
-                             + [withThoughts, given, withoutThoughts].map { f($0.sets[number].soft) }.joined(separator: "  "))
-            }
-            for (task, name) in [(EvalTask.gsm, "gsm (mean)"), (.csqa, "csqa (mean)")] {
-                lines.append(pad(name, width) + "      " + "  "
-                             + [withThoughts, given, withoutThoughts].map { f($0.mean(task, \.soft)) }.joined(separator: "  "))
-            }
+            softColumns(["own", "given", "base"], [withThoughts, given, withoutThoughts])
         }
         if let c = cot {
             lines.append("")

@@ -42,14 +42,11 @@ public struct RunData: Sendable {
     /// The `config` attribute (the resolved experiment as JSON text), nil when absent.
     public var config: String?
     /// `train.corpus` of the `config` attribute (`reasoning` or `generic`), nil when it does not say.
-    public var trainCorpus: String? { config.flatMap { RunData.configValue($0, "train", "corpus") as? String } }
+    public var trainCorpus: String?
     /// Whether the base pretraining corpus had text of the GSM-style world: a kind of
     /// `data.corpus.base` in the `config` attribute not named `kb*` has a weight > 0. nil when the
     /// config has no such mixture.
-    public var pretrainedOnGSMWorld: Bool? {
-        guard let base = config.flatMap({ RunData.configValue($0, "data", "corpus", "base") }) as? [String: Any] else { return nil }
-        return base.contains { key, value in !key.hasPrefix("kb") && ((value as? NSNumber)?.doubleValue ?? 0) > 0 }
-    }
+    public var pretrainedOnGSMWorld: Bool?
 
     /// The run id without its `seed=...` part (`run` when nothing else is left).
     public var settingID: String {
@@ -109,7 +106,9 @@ public struct RunData: Sendable {
         }
         let config = log.attributes["config"]?.stringValue
         self.config = config
-        pretrainedOnKnowledgeBase = config.flatMap(RunData.knowledgeBaseInBase)
+        pretrainedOnKnowledgeBase = config.flatMap { RunData.baseMixtureHas($0) { $0.hasPrefix("kb") } }
+        pretrainedOnGSMWorld = config.flatMap { RunData.baseMixtureHas($0) { !$0.hasPrefix("kb") } }
+        trainCorpus = config.flatMap { RunData.configValue($0, "train", "corpus") as? String }
         cotSteps = config.flatMap(RunData.cotSteps)
         shuffledFraction = config.map(RunData.shuffledFraction) ?? 0
         train = numeric("train")
@@ -153,11 +152,11 @@ public struct RunData: Sendable {
         return out
     }
 
-    /// From a resolved experiment (JSON text): whether `data.corpus.base` gives any `kb*` kind a
-    /// weight > 0; nil when the text has no such mixture.
-    static func knowledgeBaseInBase(_ config: String) -> Bool? {
+    /// From a resolved experiment (JSON text): whether `data.corpus.base` gives a weight > 0 to a
+    /// kind whose name `kind` accepts; nil when the text has no such mixture.
+    static func baseMixtureHas(_ config: String, _ kind: (String) -> Bool) -> Bool? {
         guard let base = configValue(config, "data", "corpus", "base") as? [String: Any] else { return nil }
-        return base.contains { key, value in key.hasPrefix("kb") && ((value as? NSNumber)?.doubleValue ?? 0) > 0 }
+        return base.contains { key, value in kind(key) && ((value as? NSNumber)?.doubleValue ?? 0) > 0 }
     }
 
     /// From a resolved experiment (JSON text): `eval.cot.steps`, nil when absent or null.

@@ -34,14 +34,6 @@ final class CorpusAnalysesTests: XCTestCase {
         return out
     }
 
-    func generate(_ runs: [Fixtures.RunSpec], _ name: String) throws -> (URL, ReportGenerator.Outcome) {
-        let dir = Fixtures.directory(name)
-        try Fixtures.write(runs, to: dir.appendingPathComponent("results"))
-        let generator = ReportGenerator(resultsDirectory: dir.appendingPathComponent("results").path,
-                                        figuresDirectory: dir.appendingPathComponent("paper-figures").path)
-        return (dir, try generator.run())
-    }
-
     func testGenericOnlyExperimentIsComparedWithItsTwinsReasoningRuns() throws {
         // corpus (claims table): reasoning +30, generic +0. thought-length repeats corpus's reasoning
         // runs but has no generic corpus; corpus-tokens trains the generic corpus longer (+5).
@@ -50,7 +42,7 @@ final class CorpusAnalysesTests: XCTestCase {
             + Self.runs("corpus", corpus: "generic", steps: 400, q: 0.30, b: 0.30, swept: true)
             + Self.runs("thought-length", corpus: "reasoning", steps: 400, q: 0.50, b: 0.30, swept: false)
             + Self.runs("corpus-tokens", corpus: "generic", steps: 742, q: 0.40, b: 0.35, swept: false)
-        let (dir, outcome) = try generate(runs, "corpus-analyses-twin")
+        let (dir, outcome) = try Fixtures.generate(runs, "corpus-analyses-twin")
         defer { Fixtures.cleanUp(dir) }
         // The claims table reads corpus, so corpus has no analysis row; thought-length has no generic setting.
         XCTAssertEqual(outcome.corpusAnalyses.map(\.experiment), ["corpus-tokens"])
@@ -70,7 +62,7 @@ final class CorpusAnalysesTests: XCTestCase {
 
         // Without corpus, thought-length's reasoning runs are the twin (the same numbers here but
         // for the reasoning Quiet-STaR accuracy, 50%).
-        let (dir2, outcome2) = try generate(runs.filter { $0.experiment != "corpus" }, "corpus-analyses-twin-fallback")
+        let (dir2, outcome2) = try Fixtures.generate(runs.filter { $0.experiment != "corpus" }, "corpus-analyses-twin-fallback")
         defer { Fixtures.cleanUp(dir2) }
         let fallback = try XCTUnwrap(outcome2.corpusAnalyses.first { $0.experiment == "corpus-tokens" })
         XCTAssertEqual(fallback.reasoningFrom, "thought-length")
@@ -84,7 +76,7 @@ final class CorpusAnalysesTests: XCTestCase {
             ("packing", Self.runs("thought-length", corpus: "reasoning", steps: 400, q: 0.60, b: 0.30, swept: false, packing: "packed")),
         ] {
             let runs = reasoning + Self.runs("corpus-tokens", corpus: "generic", steps: 742, q: 0.40, b: 0.35, swept: false)
-            let (dir, outcome) = try generate(runs, "corpus-analyses-no-twin-\(name)")
+            let (dir, outcome) = try Fixtures.generate(runs, "corpus-analyses-no-twin-\(name)")
             defer { Fixtures.cleanUp(dir) }
             let row = try XCTUnwrap(outcome.corpusAnalyses.first, name)
             XCTAssertEqual(row.reasoningFrom, "none", name)
@@ -100,7 +92,7 @@ final class CorpusAnalysesTests: XCTestCase {
             + Self.runs("corpus-packed", corpus: "generic", steps: 400, q: 0.60, b: 0.30, swept: true)
             + Self.runs("csqa-other", corpus: "reasoning", steps: 200, q: 0.90, b: 0.50, swept: true, world: "kb")
             + Self.runs("csqa-other", corpus: "generic", steps: 200, q: 0.70, b: 0.50, swept: true, world: "kb")
-        let (dir, outcome) = try generate(runs, "corpus-analyses-own")
+        let (dir, outcome) = try Fixtures.generate(runs, "corpus-analyses-own")
         defer { Fixtures.cleanUp(dir) }
         XCTAssertEqual(outcome.corpusAnalyses.map { "\($0.experiment) \($0.task) \($0.reasoningFrom)" },
                        ["corpus-packed GSM-style corpus-packed", "csqa-other CSQA-style csqa-other"])

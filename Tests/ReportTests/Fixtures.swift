@@ -1,5 +1,6 @@
 import Foundation
 import HDF5Log
+@testable import Report
 import XCTest
 
 /// Synthetic run logs with known values, written with `RunLog` into a temporary results folder.
@@ -154,6 +155,16 @@ enum Fixtures {
         }
         runs.append(RunSpec(experiment: "controls", overrides: [("method", "quietSTaR")], method: "quietSTaR", seed: 3, status: "running"))
         return runs
+    }
+
+    /// Writes `runs` into `<folder>/results` of a fresh folder named after `name` and generates the
+    /// report and figures (into `<folder>/paper-figures`).
+    static func generate(_ runs: [RunSpec], _ name: String) throws -> (URL, ReportGenerator.Outcome) {
+        let dir = directory(name)
+        try write(runs, to: dir.appendingPathComponent("results"))
+        let generator = ReportGenerator(resultsDirectory: dir.appendingPathComponent("results").path,
+                                        figuresDirectory: dir.appendingPathComponent("paper-figures").path)
+        return (dir, try generator.run())
     }
 
     /// A fresh temporary folder; kept (and printed) when `REPORT_TEST_OUTPUT` names a folder.

@@ -6,20 +6,12 @@ import Figures
 final class ReportGenerationTests: XCTestCase {
     static let pngSignature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
 
-    func generate(_ runs: [Fixtures.RunSpec], _ name: String) throws -> (URL, ReportGenerator.Outcome) {
-        let dir = Fixtures.directory(name)
-        try Fixtures.write(runs, to: dir.appendingPathComponent("results"))
-        let generator = ReportGenerator(resultsDirectory: dir.appendingPathComponent("results").path,
-                                        figuresDirectory: dir.appendingPathComponent("paper-figures").path)
-        return (dir, try generator.run())
-    }
-
     func verdict(_ o: ReportGenerator.Outcome, _ number: String, _ task: String = "GSM-style") -> Verdict? {
         o.checks.first { $0.number == number && ($0.task == task || $0.task.isEmpty) }?.verdict
     }
 
     func testFullFixtureRendersEveryFigureAndChecksClaims() throws {
-        let (dir, outcome) = try generate(Fixtures.thoughtLength() + Fixtures.controlsAndCot(), "full")
+        let (dir, outcome) = try Fixtures.generate(Fixtures.thoughtLength() + Fixtures.controlsAndCot(), "full")
         defer { Fixtures.cleanUp(dir) }
         XCTAssertEqual(outcome.failures, [])
         XCTAssertEqual(outcome.missingFigures, ["ablations: no complete Quiet-STaR runs with overrides in the ablations experiment",
@@ -67,7 +59,7 @@ final class ReportGenerationTests: XCTestCase {
             Fixtures.controlsAndCot().filter { $0.experiment == "cot" }.map { var r = $0; r.config = config; return r }
         }
         let chains = #"{"eval": {"cot": {"items": 100, "steps": 4}}}"#
-        let (dir, outcome) = try generate(cot(chains), "cot-items")
+        let (dir, outcome) = try Fixtures.generate(cot(chains), "cot-items")
         defer { Fixtures.cleanUp(dir) }
         let six = try XCTUnwrap(outcome.checks.first { $0.number == "6" })
         XCTAssertTrue(six.ours.hasSuffix("; items: held-out chains of 4 operations"), six.ours)
@@ -83,7 +75,7 @@ final class ReportGenerationTests: XCTestCase {
 
         /// Claim 6's items as the report names them for these runs.
         func items(_ runs: [Fixtures.RunSpec], _ name: String) throws -> String {
-            let (d, o) = try generate(runs, name)
+            let (d, o) = try Fixtures.generate(runs, name)
             defer { Fixtures.cleanUp(d) }
             let six = try XCTUnwrap(o.checks.first { $0.number == "6" })
             return six.ours.components(separatedBy: "; items: ").last ?? six.ours
@@ -112,7 +104,7 @@ final class ReportGenerationTests: XCTestCase {
     func testClaimsThatDoNotHoldAreSaidPlainly() throws {
         // Thinking changes nothing (gain 0) and longer thoughts do worse.
         let runs = Fixtures.thoughtLength(gains: [2: 0.02, 4: 0.0, 8: -0.02])
-        let (dir, outcome) = try generate(runs, "negative")
+        let (dir, outcome) = try Fixtures.generate(runs, "negative")
         defer { Fixtures.cleanUp(dir) }
         XCTAssertEqual(verdict(outcome, "1"), .doesNotHold)
         XCTAssertEqual(verdict(outcome, "3"), .doesNotHold)
@@ -145,7 +137,7 @@ final class ReportGenerationTests: XCTestCase {
             }
             return out
         }
-        let (dir, outcome) = try generate(runs(withNoBaseline: true), "ablations-no-baseline")
+        let (dir, outcome) = try Fixtures.generate(runs(withNoBaseline: true), "ablations-no-baseline")
         defer { Fixtures.cleanUp(dir) }
         XCTAssertEqual(verdict(outcome, "7a"), .holds)
         let claim = try XCTUnwrap(outcome.checks.first { $0.number == "7a" && $0.task == "GSM-style" })
@@ -164,7 +156,7 @@ final class ReportGenerationTests: XCTestCase {
         XCTAssertEqual(try XCTUnwrap(figure.panels[0].series[1].y.last), 20, accuracy: 0.5)
         XCTAssertTrue(outcome.rendered.contains { $0.png.lastPathComponent == "ablations.png" })
 
-        let (dir2, outcome2) = try generate(runs(withNoBaseline: false), "ablations-advantage-0")
+        let (dir2, outcome2) = try Fixtures.generate(runs(withNoBaseline: false), "ablations-advantage-0")
         defer { Fixtures.cleanUp(dir2) }
         XCTAssertEqual(verdict(outcome2, "7a"), .doesNotHold)
         let claim2 = try XCTUnwrap(outcome2.checks.first { $0.number == "7a" && $0.task == "GSM-style" })
@@ -184,7 +176,7 @@ final class ReportGenerationTests: XCTestCase {
                                              start: (0.1, 0.5)))
             }
         }
-        let (dir, outcome) = try generate(runs, "csqa-experiment")
+        let (dir, outcome) = try Fixtures.generate(runs, "csqa-experiment")
         defer { Fixtures.cleanUp(dir) }
         XCTAssertEqual(verdict(outcome, "1"), .holds)
         XCTAssertEqual(verdict(outcome, "2", "CSQA-style"), .doesNotHold)
@@ -305,7 +297,7 @@ final class ReportGenerationTests: XCTestCase {
             add("csqa-controls", q + [("nTrue", "1")], "quietSTaR", n: 1, gsm: 0.02, csqa: 0.60)
             add("csqa-controls", q + [("nTrue", "2")], "quietSTaR", n: 2, gsm: 0.02, csqa: 0.70)
         }
-        let (dir, outcome) = try generate(runs, "csqa-controls")
+        let (dir, outcome) = try Fixtures.generate(runs, "csqa-controls")
         defer { Fixtures.cleanUp(dir) }
         func row(_ number: String, _ task: String) throws -> ClaimCheck {
             try XCTUnwrap(outcome.checks.first { $0.number == number && $0.task == task }, "\(number) \(task)")
@@ -327,7 +319,7 @@ final class ReportGenerationTests: XCTestCase {
         XCTAssertEqual(try row("5b", "CSQA-style").experiment, "corpus")
 
         // Without csqa-controls the CSQA-style rows come from controls and ablations: not tested there.
-        let (dir2, outcome2) = try generate(runs.filter { $0.experiment != "csqa-controls" }, "csqa-controls-absent")
+        let (dir2, outcome2) = try Fixtures.generate(runs.filter { $0.experiment != "csqa-controls" }, "csqa-controls-absent")
         defer { Fixtures.cleanUp(dir2) }
         for number in ["5a", "7a", "7b"] {
             let c = try XCTUnwrap(outcome2.checks.first { $0.number == number && $0.task == "CSQA-style" })
@@ -363,7 +355,7 @@ final class ReportGenerationTests: XCTestCase {
         func row(_ outcome: ReportGenerator.Outcome, _ task: String) throws -> ClaimCheck {
             try XCTUnwrap(outcome.checks.first { $0.number == "5b" && $0.task == task }, task)
         }
-        let (dir, outcome) = try generate(runs, "csqa-corpus")
+        let (dir, outcome) = try Fixtures.generate(runs, "csqa-corpus")
         defer { Fixtures.cleanUp(dir) }
         let gsm = try row(outcome, "GSM-style"), csqa = try row(outcome, "CSQA-style")
         XCTAssertEqual(gsm.experiment, "corpus")
@@ -376,7 +368,7 @@ final class ReportGenerationTests: XCTestCase {
         XCTAssertTrue(csqa.ours.hasSuffix("(csqa-corpus)"), csqa.ours)
 
         // Without csqa-corpus the CSQA-style row comes from corpus: not tested there.
-        let (dir2, outcome2) = try generate(runs.filter { $0.experiment != "csqa-corpus" }, "csqa-corpus-absent")
+        let (dir2, outcome2) = try Fixtures.generate(runs.filter { $0.experiment != "csqa-corpus" }, "csqa-corpus-absent")
         defer { Fixtures.cleanUp(dir2) }
         let untested = try row(outcome2, "CSQA-style")
         XCTAssertEqual(untested.experiment, "corpus")
@@ -385,7 +377,7 @@ final class ReportGenerationTests: XCTestCase {
 
     func testCSQAClaimsAreNotTestedOnModelsPretrainedWithoutTheWorld() throws {
         let runs = Fixtures.thoughtLength().map { r -> Fixtures.RunSpec in var r = r; r.config = Fixtures.mathOnlyConfig; return r }
-        let (dir, outcome) = try generate(runs, "csqa-untested")
+        let (dir, outcome) = try Fixtures.generate(runs, "csqa-untested")
         defer { Fixtures.cleanUp(dir) }
         XCTAssertEqual(verdict(outcome, "1"), .holds)
         XCTAssertEqual(verdict(outcome, "3"), .holds)
@@ -397,7 +389,7 @@ final class ReportGenerationTests: XCTestCase {
         // With knowledge-base text in the base corpus the same numbers are judged.
         let withKB = #"{"data": {"corpus": {"base": {"gsmWorked": 0.4, "kbFact": 0.1}}}}"#
         let runs2 = Fixtures.thoughtLength().map { r -> Fixtures.RunSpec in var r = r; r.config = withKB; return r }
-        let (dir2, outcome2) = try generate(runs2, "csqa-tested")
+        let (dir2, outcome2) = try Fixtures.generate(runs2, "csqa-tested")
         defer { Fixtures.cleanUp(dir2) }
         XCTAssertEqual(verdict(outcome2, "2", "CSQA-style"), .holds)
     }
@@ -432,14 +424,14 @@ final class ReportGenerationTests: XCTestCase {
     }
 
     func testSingleSeedIsInconclusive() throws {
-        let (dir, outcome) = try generate(Fixtures.thoughtLength(seeds: [1]), "single-seed")
+        let (dir, outcome) = try Fixtures.generate(Fixtures.thoughtLength(seeds: [1]), "single-seed")
         defer { Fixtures.cleanUp(dir) }
         XCTAssertEqual(verdict(outcome, "1"), .inconclusive)
         XCTAssertEqual(verdict(outcome, "3"), .inconclusive)
     }
 
     func testNotesSurviveRegeneration() throws {
-        let (dir, outcome) = try generate(Fixtures.thoughtLength(seeds: [1, 2]), "notes")
+        let (dir, outcome) = try Fixtures.generate(Fixtures.thoughtLength(seeds: [1, 2]), "notes")
         defer { Fixtures.cleanUp(dir) }
         var text = try String(contentsOfFile: outcome.reportPath, encoding: .utf8)
         let notes = "Seed 2 of t = 8 ran on a busy machine.\n\n| a | b |\n\nSee also <!-- other --> here."
