@@ -35,6 +35,9 @@ public struct Evaluator: Sendable {
         public let task: EvalTask
         public let soft: Double
         public let exact: Double
+        /// Mean weight of the thought's prediction in the mixed one (`ThinkingOutput.thoughtWeight`)
+        /// at the scored positions: 0 without thoughts.
+        public var weight: Double = 0
         /// Column stem in logs: `gsm-k2` -> `gsm_k2`.
         public var column: String { name.replacingOccurrences(of: "-", with: "_") }
     }
@@ -49,6 +52,8 @@ public struct Evaluator: Sendable {
         public var gsmExact: Double { mean(.gsm, \.exact) }
         public var csqaSoft: Double { mean(.csqa, \.soft) }
         public var csqaExact: Double { mean(.csqa, \.exact) }
+        public var gsmWeight: Double { mean(.gsm, \.weight) }
+        public var csqaWeight: Double { mean(.csqa, \.weight) }
     }
 
     public func evaluate(_ model: QuietSTaRModel, pad: Int) -> Result {
@@ -92,9 +97,10 @@ public struct Evaluator: Sendable {
         var scores: [ThoughtSource: [SetScore]] = [:]
         for (number, set) in sets.enumerated() {
             var rng = RNG(seed: seed).fork(UInt64(number))
-            var soft: [ThoughtSource: Double] = [:], exact: [ThoughtSource: Double] = [:]
-            func add(_ source: ThoughtSource, _ s: [(soft: Double, exact: Double)]) {
+            var soft: [ThoughtSource: Double] = [:], exact: [ThoughtSource: Double] = [:], weight: [ThoughtSource: Double] = [:]
+            func add(_ source: ThoughtSource, _ s: [(soft: Double, exact: Double)], weights: [Double]) {
                 for x in s { soft[source, default: 0] += x.soft; exact[source, default: 0] += x.exact }
+                weight[source, default: 0] += weights.reduce(0, +)
             }
             if set.items.allSatisfy({ $0.answer.count == 1 }) {
                 // One answer token: only the last prompt position matters. Items of equal prompt
@@ -108,7 +114,7 @@ public struct Evaluator: Sendable {
                     let items = b.map { set.items[$0] }
                     let out = model.predictLastWithThoughts(prompts: items.map(\.prompt), using: &rng)
                     for (j, i) in b.enumerated() { own[i] = out.thoughts[j] }
-                    add(.own, Evaluator.scoreLast(items, out))
+                    add(.own, Evaluator.scoreLast(items, out), weights: out.thoughtWeight.map(Double.init))
                 }
                 let pause = [Int](repeating: model.config.pauseToken, count: model.config.thoughtLength)
                 for source in ThoughtSource.allCases where source != .own && wanted.contains(source) {
@@ -122,26 +128,33 @@ public struct Evaluator: Sendable {
                             default: return own[(i + 1) % set.items.count]
                             }
                         }
-                        add(source, Evaluator.scoreLast(items, model.predictLastWithThoughts(prompts: items.map(\.prompt), given: given)))
+                        let out = model.predictLastWithThoughts(prompts: items.map(\.prompt), given: given)
+                        add(source, Evaluator.scoreLast(items, out), weights: out.thoughtWeight.map(Double.init))
                     }
                 }
             } else {
                 for start in stride(from: 0, to: set.items.count, by: batch) {
                     let items = Array(set.items[start..<min(start + batch, set.items.count)])
-                    add(.own, Evaluator.score(items, model: model, pad: pad, using: &rng))
+                    let r = Evaluator.scoreWithOutput(items, model: model, pad: pad, using: &rng)
+                    // Per item: the mean weight over its answer positions.
+                    let weights = items.enumerated().map { j, item in
+                        item.answer.indices.map { Double(r.output.thoughtWeight[j * r.length + item.prompt.count - 1 + $0]) }
+                            .reduce(0, +) / Double(item.answer.count)
+                    }
+                    add(.own, r.scores, weights: weights)
                 }
             }
             let n = Double(max(1, set.items.count))
             for source in wanted {
                 scores[source, default: []].append(SetScore(name: set.name, task: set.task, soft: (soft[source] ?? .nan) / n,
-                                                            exact: (exact[source] ?? .nan) / n))
+                                                            exact: (exact[source] ?? .nan) / n, weight: (weight[source] ?? .nan) / n))
             }
         }
         return scores.mapValues { Result(sets: $0) }
     }
 
     /// Scores items with one answer token from the prediction after the last prompt position only
-    /// (same scores as `score`, at a fraction of the cost); `out` row j is item j.
+    /// (same scores as `scoreWithOutput`, at a fraction of the cost); `out` row j is item j.
     static func scoreLast(_ items: [EvalItem], _ out: ThinkingOutput) -> [(soft: Double, exact: Double)] {
         let v = out.vocab
         return items.enumerated().map { j, item in
@@ -159,12 +172,7 @@ public struct Evaluator: Sendable {
         return (Foundation.exp(logits[k] - m) / z, logits.firstIndex(of: m)! == k ? 1.0 : 0.0)
     }
 
-    /// Scores one batch of items; also returns the model output for callers that log thoughts.
-    static func score(_ items: [EvalItem], model: QuietSTaRModel, pad: Int,
-                      using rng: inout RNG) -> [(soft: Double, exact: Double)] {
-        scoreWithOutput(items, model: model, pad: pad, using: &rng).scores
-    }
-
+    /// Scores one batch of items; also returns the model output (thoughts, weights) and the padded length.
     static func scoreWithOutput(_ items: [EvalItem], model: QuietSTaRModel, pad: Int, using rng: inout RNG)
         -> (scores: [(soft: Double, exact: Double)], output: ThinkingOutput, length: Int) {
         let inputs = items.map { $0.prompt + $0.answer.dropLast() }

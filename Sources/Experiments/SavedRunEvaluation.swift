@@ -78,7 +78,8 @@ public struct SavedRunEvaluation: Sendable {
     }
 
     /// A table: per set and per task mean, soft score and exact match with thoughts, without, and
-    /// the difference; then maj@k when computed.
+    /// the difference, and the mean thought weight; the other thought sources when computed (soft
+    /// score per set and task, and each source's mean thought weight per task); then maj@k.
     public func table() -> String {
         func f(_ x: Double) -> String { String(format: "%7.3f", x) }
         func d(_ x: Double) -> String { String(format: "%+7.3f", x) }
@@ -96,6 +97,8 @@ public struct SavedRunEvaluation: Sendable {
             lines.append(pad(name, width) + "      " + cells(withThoughts.mean(task, \.soft), withoutThoughts.mean(task, \.soft))
                          + cells(withThoughts.mean(task, \.exact), withoutThoughts.mean(task, \.exact)))
         }
+        lines.append(String(format: "thought weight (the thought's share of the mixed prediction at the answer, mean): gsm %.3f, csqa %.3f",
+                            withThoughts.gsmWeight, withThoughts.csqaWeight))
         // Soft score of each result per set, then per task mean, one column each.
         func softColumns(_ names: [String], _ results: [Evaluator.Result]) {
             lines.append(pad("set", width) + "  diff" + names.map { String(repeating: " ", count: max(1, 9 - $0.count)) + $0 }.joined())
@@ -105,6 +108,9 @@ public struct SavedRunEvaluation: Sendable {
             }
             for (task, name) in [(EvalTask.gsm, "gsm (mean)"), (.csqa, "csqa (mean)")] {
                 lines.append(pad(name, width) + "      " + "  " + results.map { f($0.mean(task, \.soft)) }.joined(separator: "  "))
+            }
+            for (task, name) in [(EvalTask.gsm, "gsm weight"), (.csqa, "csqa weight")] {
+                lines.append(pad(name, width) + "      " + "  " + results.map { f($0.mean(task, \.weight)) }.joined(separator: "  "))
             }
         }
         if let foreign = withForeignThoughts, let shuffled = withShuffledThoughts, let pause = withPauseThoughts {

@@ -60,6 +60,9 @@ final class InspectionTests: XCTestCase {
         // which would make another item's thought the same as the own one.
         var noise = RNG(seed: 7)
         for (_, p) in run.model.gpt.namedParameters where p.rank >= 2 { for i in p.data.indices { p.data[i] = noise.normal() } }
+        // And a mixing head whose weight depends on the states it mixes (the fixture's is nearly constant).
+        let head = run.model.mixingHead.layers.last!.weight
+        for i in head.data.indices { head.data[i] = 0.1 * noise.normal() }
         let evaluator = Evaluator(experiment: run.experiment, vocabulary: run.vocabulary)
         let scored = evaluator.evaluate(run.model, pad: run.vocabulary.pad, thoughts: [.foreign, .shuffled, .pause])
         XCTAssertEqual(scored[.own], evaluator.evaluate(run.model, pad: run.vocabulary.pad))
@@ -72,6 +75,9 @@ final class InspectionTests: XCTestCase {
                 let p = ThoughtReplay.predict(run.model, text: item.prompt, position: item.prompt.count - 1, thought: thought)
                 return Evaluator.answerScore(item, answer: item.answer[0]) { p.mixedLogProbs[$0] }.soft
             }
+            func weight(_ item: EvalItem, _ thought: [Int]) -> Double {
+                ThoughtReplay.predict(run.model, text: item.prompt, position: item.prompt.count - 1, thought: thought).thoughtWeight
+            }
             let n = set.items.count
             let foreign = set.items.indices.map { soft(set.items[$0], own[($0 + 1) % n]) }.reduce(0, +) / Double(n)
             let paused = set.items.map { soft($0, [Int](repeating: run.model.config.pauseToken, count: t)) }.reduce(0, +) / Double(n)
@@ -82,6 +88,12 @@ final class InspectionTests: XCTestCase {
             XCTAssertEqual(scored[.foreign]!.sets[number].soft, foreign, accuracy: 1e-5, set.name)
             XCTAssertEqual(scored[.pause]!.sets[number].soft, paused, accuracy: 1e-5, set.name)
             XCTAssertEqual(scored[.shuffled]!.sets[number].soft, shuffled, accuracy: 1e-5, set.name)
+            // The mean thought weight at the answer, per source.
+            let ownWeight = set.items.indices.map { weight(set.items[$0], own[$0]) }.reduce(0, +) / Double(n)
+            let pauseWeight = set.items.map { weight($0, [Int](repeating: run.model.config.pauseToken, count: t)) }.reduce(0, +) / Double(n)
+            XCTAssertEqual(scored[.own]!.sets[number].weight, ownWeight, accuracy: 1e-5, set.name)
+            XCTAssertEqual(scored[.pause]!.sets[number].weight, pauseWeight, accuracy: 1e-5, set.name)
+            XCTAssertNotEqual(ownWeight, pauseWeight, accuracy: 1e-4, "the weight depends on the thought: the check can fail")
             compared += 1
             if abs(foreign - ownSoft) > 1e-4 { moved += 1 }
             if abs(shuffled - ownSoft) > 1e-4 { reordered += 1 }
@@ -92,7 +104,49 @@ final class InspectionTests: XCTestCase {
         let table = try SavedRunEvaluation.evaluate(run, foreignThoughts: true).table()
         XCTAssertTrue(table.contains("foreign = the thought it wrote for the next item of the set, shuffled = its own thought "
                                      + "in a random order, pause = \(t) pause tokens"), table)
+        XCTAssertTrue(table.contains(String(format: "thought weight (the thought's share of the mixed prediction at the answer, mean): gsm %.3f, csqa %.3f",
+                                            scored[.own]!.gsmWeight, scored[.own]!.csqaWeight)), table)
         XCTAssertFalse(try SavedRunEvaluation.evaluate(run).table().contains("foreign"))
+    }
+
+    /// Answers of two tokens (`eval.answerIncludesNewline`) take the dense path: the soft score is
+    /// the product over the answer tokens and the thought weight the mean over them, checked item by
+    /// item against the dense replay after the greedy thought at each answer position.
+    func testTwoTokenAnswersMatchTheReplay() throws {
+        let run = try thinkingRun()
+        var noise = RNG(seed: 7)
+        for (_, p) in run.model.gpt.namedParameters where p.rank >= 2 { for i in p.data.indices { p.data[i] = noise.normal() } }
+        let head = run.model.mixingHead.layers.last!.weight
+        for i in head.data.indices { head.data[i] = 0.1 * noise.normal() }
+        var e = run.experiment
+        e.data.eval.answerIncludesNewline = true
+        e.eval.itemsPerSet = 4
+        e.data.eval.itemsPerSet = 4
+        let vocabulary = try Vocabulary(config: e.data)
+        let evaluator = Evaluator(experiment: e, vocabulary: vocabulary)
+        let scored = evaluator.evaluate(run.model, pad: vocabulary.pad)
+        var weights = Set<Double>()
+        for (number, set) in evaluator.sets.enumerated() {
+            XCTAssertTrue(set.items.allSatisfy { $0.answer.count == 2 }, set.name)
+            var soft = 0.0, weight = 0.0
+            var rng = RNG(seed: 0)
+            for item in set.items {
+                var p = 1.0
+                for (a, answer) in item.answer.enumerated() {
+                    let text = item.prompt + item.answer[..<a]
+                    let thought = run.model.predictLastWithThoughts(prompts: [text], decoding: .greedy, using: &rng).thoughts[0]
+                    let r = ThoughtReplay.predict(run.model, text: text, position: text.count - 1, thought: thought)
+                    p *= Evaluator.answerScore(item, answer: answer) { r.mixedLogProbs[$0] }.soft
+                    weight += r.thoughtWeight / Double(item.answer.count)
+                    weights.insert((r.thoughtWeight * 1e4).rounded())
+                }
+                soft += p
+            }
+            let n = Double(set.items.count)
+            XCTAssertEqual(scored.sets[number].soft, soft / n, accuracy: 1e-5, set.name)
+            XCTAssertEqual(scored.sets[number].weight, weight / n, accuracy: 1e-5, set.name)
+        }
+        XCTAssertGreaterThan(weights.count, 2, "the weight varies from position to position: averaging errors can show")
     }
 
     /// `--thought`: every item scored after one given thought, checked against the dense replay; a
