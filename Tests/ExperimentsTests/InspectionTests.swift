@@ -17,6 +17,18 @@ final class InspectionTests: XCTestCase {
         return run
     }
 
+    /// The fixture run with random weight matrices (the tiny trained model writes one thought for
+    /// every item of a set, which would make another item's thought the same as the own one) and a
+    /// mixing head whose weight depends on the states it mixes (the fixture's is nearly constant).
+    func noisyRun() throws -> TrainedRun {
+        let run = try thinkingRun()
+        var noise = RNG(seed: 7)
+        for (_, p) in run.model.gpt.namedParameters where p.rank >= 2 { for i in p.data.indices { p.data[i] = noise.normal() } }
+        let head = run.model.mixingHead.layers.last!.weight
+        for i in head.data.indices { head.data[i] = 0.1 * noise.normal() }
+        return run
+    }
+
     func testShownThoughtsReproduceTheShownProbabilities() throws {
         let run = try thinkingRun()
         let tokens = try run.encode(TrainedRunTests.problem)
@@ -55,14 +67,7 @@ final class InspectionTests: XCTestCase {
     /// next item's own thought, shuffled = after its own thought permuted by `shuffledThought`, and
     /// pause = after t pause tokens, checked item by item against the independent dense replay.
     func testForeignAndPauseThoughtsMatchTheReplay() throws {
-        let run = try thinkingRun()
-        // Random weight matrices: the tiny trained model writes one thought for every item of a set,
-        // which would make another item's thought the same as the own one.
-        var noise = RNG(seed: 7)
-        for (_, p) in run.model.gpt.namedParameters where p.rank >= 2 { for i in p.data.indices { p.data[i] = noise.normal() } }
-        // And a mixing head whose weight depends on the states it mixes (the fixture's is nearly constant).
-        let head = run.model.mixingHead.layers.last!.weight
-        for i in head.data.indices { head.data[i] = 0.1 * noise.normal() }
+        let run = try noisyRun()
         let evaluator = Evaluator(experiment: run.experiment, vocabulary: run.vocabulary)
         let scored = evaluator.evaluate(run.model, pad: run.vocabulary.pad, thoughts: [.foreign, .shuffled, .pause])
         XCTAssertEqual(scored[.own], evaluator.evaluate(run.model, pad: run.vocabulary.pad))
@@ -113,11 +118,7 @@ final class InspectionTests: XCTestCase {
     /// the product over the answer tokens and the thought weight the mean over them, checked item by
     /// item against the dense replay after the greedy thought at each answer position.
     func testTwoTokenAnswersMatchTheReplay() throws {
-        let run = try thinkingRun()
-        var noise = RNG(seed: 7)
-        for (_, p) in run.model.gpt.namedParameters where p.rank >= 2 { for i in p.data.indices { p.data[i] = noise.normal() } }
-        let head = run.model.mixingHead.layers.last!.weight
-        for i in head.data.indices { head.data[i] = 0.1 * noise.normal() }
+        let run = try noisyRun()
         var e = run.experiment
         e.data.eval.answerIncludesNewline = true
         e.eval.itemsPerSet = 4
@@ -152,9 +153,7 @@ final class InspectionTests: XCTestCase {
     /// `--thought`: every item scored after one given thought, checked against the dense replay; a
     /// thought of the wrong length is refused with the run's t in the message.
     func testGivenThoughtMatchesTheReplay() throws {
-        let run = try thinkingRun()
-        var noise = RNG(seed: 7)
-        for (_, p) in run.model.gpt.namedParameters where p.rank >= 2 { for i in p.data.indices { p.data[i] = noise.normal() } }
+        let run = try noisyRun()
         let t = run.model.config.thoughtLength
         let words = Array(repeating: "bob", count: t - 1) + ["."]
         let evaluation = try SavedRunEvaluation.evaluate(run, givenThought: words.joined(separator: " "))
