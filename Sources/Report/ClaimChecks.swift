@@ -173,17 +173,12 @@ public struct ClaimChecker {
                                paper: "pause tokens: little or negative change", ours: "no data", verdict: .inconclusive,
                                reason: "needs pause and Quiet-STaR settings in \(name)")
             c.experiment = name
-            guard let pause, let q, let p = pause.finalSummary(task.column), let a = q.finalSummary(task.column) else { return c }
-            var bar = 0.0
-            var ours = "pause \(describe(p)), Quiet-STaR \(describe(a))"
-            if let base, let b = base.finalSummary(task.column) {
-                bar = max(0, 100 * (a.mean - b.mean)) / 2
-                ours += ", baseline \(describe(b))"
-            }
-            if let d = ClaimChecker.perSeed([(q, 1), (pause, -1)], task.column) { ours += "; Quiet-STaR - pause \(d)" }
+            guard let pause, let q, let cmp = PauseComparison(q: q, pause: pause, base: base, column: task.column) else { return c }
+            var ours = "pause \(describe(cmp.pause)), Quiet-STaR \(describe(cmp.quietSTaR))"
+            if let b = cmp.baseline { ours += ", baseline \(describe(b))" }
+            if let d = cmp.perSeed { ours += "; Quiet-STaR - pause \(d)" }
             c.ours = ours + (name == "controls" ? "" : " (\(name))")
-            (c.verdict, c.reason) = VerdictRules.compare(a, over: p, bar: bar)
-            c.reason = "Quiet-STaR - pause: " + c.reason
+            (c.verdict, c.reason) = (cmp.verdict, cmp.reason)
             return c
         }
     }

@@ -55,10 +55,7 @@ public struct CorpusAnalyses {
             } else {
                 partner = twin(of: qg, baseline: bg, in: name)
             }
-            var tasks: [(column: String, name: String)] = []
-            if qg.runs.allSatisfy({ $0.pretrainedOnGSMWorld == true }) { tasks.append(ClaimChecker.tasks[0]) }
-            if qg.runs.allSatisfy({ $0.pretrainedOnKnowledgeBase == true }) { tasks.append(ClaimChecker.tasks[1]) }
-            for task in tasks {
+            for task in qg.pretrainedTasks {
                 var row = CorpusAnalysis(experiment: name, task: task.name, reasoningFrom: partner?.name ?? "none",
                                          reasoning: "no data", generic: "no data", perSeed: "", verdict: .inconclusive,
                                          reason: "no Quiet-STaR setting on the reasoning corpus here or in a twin experiment")

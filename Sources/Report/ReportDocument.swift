@@ -23,6 +23,8 @@ public struct ReportDocument {
     public var thoughtContent: [(experiment: String, table: String)] = []
     /// Claim 5b's rule applied to the experiments the claims table does not read (`CorpusAnalyses`).
     public var corpusAnalyses: [CorpusAnalysis] = []
+    /// Claim 5a's rule applied to the experiments the claims table does not read (`PauseAnalyses`).
+    public var pauseAnalyses: [PauseAnalysis] = []
     public static let thoughtContentFile = "thought-content.md"
 
     public init(results: Results, checks: [ClaimCheck], figures: [(path: String, caption: String)],
@@ -54,6 +56,7 @@ public struct ReportDocument {
             + "GSM8K / CommonsenseQA) are shown for direction, not for equality.")
         out += ["", "## Base-model checks", ""] + baseChecksSection
         out += ["", "## Claims", ""] + claimsTable + ["", "### Verdict rules", ""] + rules
+        out += ["", "### Claim 5a in other experiments (analyses)", ""] + pauseAnalysesSection
         out += ["", "### Claim 5b in other experiments (analyses)", ""] + corpusAnalysesSection
         out += ["", "## All settings", ""] + settingsTables
         out += ["", "## Thought content", ""] + thoughtContentSection
@@ -93,6 +96,27 @@ public struct ReportDocument {
         return out
     }
 
+    /// The 5a rule in every other experiment with a pause-token setting.
+    var pauseAnalysesSection: [String] {
+        let out = ["Claim 5a's rule applied to every pause-token setting of the experiments the claims table does not "
+                   + "read, against the Quiet-STaR setting and the baseline of the same experiment whose other overrides "
+                   + "(all but `method`) are the pause setting's. These are analyses: the claims table does not use them. "
+                   + "A task is shown when every pause run was pretrained on its world."]
+        if pauseAnalyses.isEmpty { return out + ["", "_No other experiment has a pause-token setting._"] }
+        var rows = ["| experiment | task | pause setting | pause tokens | Quiet-STaR | baseline | per seed | by the 5a rule | rule applied |",
+                    "|---|---|---|---|---|---|---|---|---|"]
+        for a in pauseAnalyses {
+            rows.append("| \(cell(a.experiment)) | \(cell(a.task)) | \(cell(a.setting)) | \(cell(a.pause)) | \(cell(a.quietSTaR)) | "
+                        + "\(cell(a.baseline)) | \(cell(a.perSeed)) | \(ReportDocument.analysisVerdict(a.verdict)) | \(cell(a.reason)) |")
+        }
+        return out + [""] + rows
+    }
+
+    /// An analysis row's verdict: "would hold", "would not hold" or "inconclusive".
+    static func analysisVerdict(_ v: Verdict) -> String {
+        v == .holds ? "**would hold**" : v == .doesNotHold ? "**would not hold**" : "inconclusive"
+    }
+
     /// The 5b rule in every other experiment with a Quiet-STaR setting on the generic corpus.
     var corpusAnalysesSection: [String] {
         let out = ["Claim 5b's rule applied to every experiment, other than those the claims table reads, that has a "
@@ -107,9 +131,8 @@ public struct ReportDocument {
         var rows = ["| experiment | task | reasoning runs from | reasoning corpus | generic corpus | per seed | by the 5b rule | rule applied |",
                     "|---|---|---|---|---|---|---|---|"]
         for a in corpusAnalyses {
-            let v = a.verdict == .holds ? "**would hold**" : a.verdict == .doesNotHold ? "**would not hold**" : "inconclusive"
             rows.append("| \(cell(a.experiment)) | \(cell(a.task)) | \(cell(a.reasoningFrom)) | \(cell(a.reasoning)) | "
-                        + "\(cell(a.generic)) | \(cell(a.perSeed)) | \(v) | \(cell(a.reason)) |")
+                        + "\(cell(a.generic)) | \(cell(a.perSeed)) | \(ReportDocument.analysisVerdict(a.verdict)) | \(cell(a.reason)) |")
         }
         return out + [""] + rows
     }

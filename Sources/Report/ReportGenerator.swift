@@ -25,6 +25,8 @@ public struct ReportGenerator {
         public var checks: [ClaimCheck]
         /// Claim 5b's rule in the experiments the claims table does not read.
         public var corpusAnalyses: [CorpusAnalysis]
+        /// Claim 5a's rule in the experiments the claims table does not read.
+        public var pauseAnalyses: [PauseAnalysis]
         public var results: Results
     }
 
@@ -56,9 +58,12 @@ public struct ReportGenerator {
         document.thoughtContent = ReportGenerator.tables(ReportDocument.thoughtContentFile, in: resultsDirectory)
         document.corpusAnalyses = CorpusAnalyses(
             results: results, claimed: Set(checks.filter { $0.number == "5b" }.compactMap(\.experiment))).analyses()
+        document.pauseAnalyses = PauseAnalyses(
+            results: results, claimed: Set(checks.filter { $0.number == "5a" }.compactMap(\.experiment))).analyses()
         try writeAtomically(document.markdown, to: reportPath)
         return Outcome(reportPath: reportPath, rendered: rendered, missingFigures: missing, failures: failures,
-                       checks: checks, corpusAnalyses: document.corpusAnalyses, results: results)
+                       checks: checks, corpusAnalyses: document.corpusAnalyses, pauseAnalyses: document.pauseAnalyses,
+                       results: results)
     }
 
     /// The `<experiment>/<file>` tables (`base-checks.md` written by `sweep base-checks --save`,

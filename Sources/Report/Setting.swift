@@ -36,6 +36,14 @@ public struct Setting: Sendable {
     /// The short names of this setting's overrides.
     var overrideNames: Set<String> { Set(overrides.map { Setting.shortName($0.key) }) }
 
+    /// The tasks (`ClaimChecker.tasks`) of the worlds every run of this setting was pretrained on.
+    var pretrainedTasks: [(column: String, name: String)] {
+        var tasks: [(column: String, name: String)] = []
+        if runs.allSatisfy({ $0.pretrainedOnGSMWorld == true }) { tasks.append(ClaimChecker.tasks[0]) }
+        if runs.allSatisfy({ $0.pretrainedOnKnowledgeBase == true }) { tasks.append(ClaimChecker.tasks[1]) }
+        return tasks
+    }
+
     /// REINFORCE without a baseline (`rewardBaseline` none: the reward itself is the advantage).
     var hasNoRewardBaseline: Bool { override("rewardBaseline") == "none" }
 

@@ -29,9 +29,12 @@ struct FiguresCommand: ParsableCommand {
         for c in outcome.checks {
             print("claim \(c.number)\(c.task.isEmpty ? "" : " \(c.task)"): \(c.verdict.rawValue)")
         }
+        func would(_ v: Verdict) -> String { v == .inconclusive ? "inconclusive" : "would " + (v == .holds ? "hold" : "not hold") }
+        for a in outcome.pauseAnalyses {
+            print("analysis 5a \(a.experiment) \(a.task) (\(a.setting)): \(would(a.verdict))")
+        }
         for a in outcome.corpusAnalyses {
-            let v = a.verdict == .inconclusive ? "inconclusive" : "would " + (a.verdict == .holds ? "hold" : "not hold")
-            print("analysis 5b \(a.experiment) \(a.task) (reasoning runs of \(a.reasoningFrom)): \(v)")
+            print("analysis 5b \(a.experiment) \(a.task) (reasoning runs of \(a.reasoningFrom)): \(would(a.verdict))")
         }
         print("report: \(outcome.reportPath)")
         if !outcome.failures.isEmpty {
