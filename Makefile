@@ -38,8 +38,9 @@ THOUGHT_CONTENT ?= thought-length controls corpus ablations cot csqa csqa-contro
 reproduce: deps
 	@start=$$(date +%s); \
 	$(SWIFT) build -c release --product sweep; \
+	n=$(words $(EXPERIMENTS)); i=0; \
 	for e in $(EXPERIMENTS); do \
-	  echo "== experiments/$$e.json"; \
+	  i=$$((i + 1)); echo "== experiments/$$e.json (experiment $$i of $$n)"; \
 	  $(SWIFT) run -c release sweep experiments/$$e.json --results results || exit 1; \
 	done; \
 	for e in $(BASE_CHECKS); do \
