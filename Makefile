@@ -1,20 +1,13 @@
 # The front door. Every target installs what it needs first.
 SHELL := /bin/bash
 SWIFT ?= swift
-APT_PACKAGES := libopenblas-dev libhdf5-dev hdf5-tools gnuplot-nox pkg-config fonts-liberation
 
 .PHONY: deps test build reproduce figures bench regress clean slurm-check
 
-# Install missing system packages (Debian). Quiet and quick when everything is there.
+# Install missing system packages (Debian): the same script the SystemPackages build plugin runs
+# before every swift build. Quiet and quick when everything is there.
 deps:
-	@missing=""; for p in $(APT_PACKAGES); do \
-	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
-	if [ -n "$$missing" ]; then \
-	  echo "installing system packages:$$missing"; \
-	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
-	  $$SUDO apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
-	fi
+	@sh Sources/SystemPackages/system-packages.sh
 
 build: deps
 	$(SWIFT) build

@@ -16,15 +16,18 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
-        // System libraries (installed by `make`): OpenBLAS (cblas) and libhdf5.
+        // System libraries: OpenBLAS (cblas) and libhdf5, installed with apt-get when missing by the
+        // SystemPackages plugin (at the start of every build of the targets that link them) and by `make`.
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas",
                        providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CHDF5", pkgConfig: "hdf5",
                        providers: [.apt(["libhdf5-dev"])]),
+        .plugin(name: "SystemPackages", capability: .buildTool(), path: "Sources/SystemPackages",
+                exclude: ["system-packages.sh"]),
 
         // Numeric stack, dependencies point one way.
         .target(name: "TensorCore", dependencies: ["CBLAS"],
-                exclude: ["README.md"], swiftSettings: fast),
+                exclude: ["README.md"], swiftSettings: fast, plugins: ["SystemPackages"]),
         .target(name: "NN", dependencies: ["TensorCore"],
                 exclude: ["README.md"], swiftSettings: fast),
         .target(name: "Transformer", dependencies: ["NN", "TensorCore"],
@@ -34,7 +37,7 @@ let package = Package(
 
         // No tensors below this line.
         .target(name: "SyntheticData", exclude: ["README.md"], swiftSettings: fast),
-        .target(name: "HDF5Log", dependencies: ["CHDF5"], exclude: ["README.md"]),
+        .target(name: "HDF5Log", dependencies: ["CHDF5"], exclude: ["README.md"], plugins: ["SystemPackages"]),
         .target(name: "Figures", exclude: ["README.md"]),
 
         // Reads run logs, renders the paper's figures, writes the report. No tensors.
