@@ -23,7 +23,7 @@ let package = Package(
         .systemLibrary(name: "CHDF5", pkgConfig: "hdf5",
                        providers: [.apt(["libhdf5-dev"])]),
         .plugin(name: "SystemPackages", capability: .buildTool(), path: "Sources/SystemPackages",
-                exclude: ["system-packages.sh"]),
+                exclude: ["system-packages.sh", "README.md"]),
 
         // Numeric stack, dependencies point one way.
         .target(name: "TensorCore", dependencies: ["CBLAS"],
