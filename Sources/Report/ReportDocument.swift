@@ -98,18 +98,24 @@ public struct ReportDocument {
 
     /// The 5a rule in every other experiment with a pause-token setting.
     var pauseAnalysesSection: [String] {
-        let out = ["Claim 5a's rule applied to every pause-token setting of the experiments the claims table does not "
-                   + "read, against the Quiet-STaR setting and the baseline of the same experiment whose other overrides "
-                   + "(all but `method`) are the pause setting's. These are analyses: the claims table does not use them. "
-                   + "A task is shown when every pause run was pretrained on its world."]
-        if pauseAnalyses.isEmpty { return out + ["", "_No other experiment has a pause-token setting._"] }
-        var rows = ["| experiment | task | pause setting | pause tokens | Quiet-STaR | baseline | per seed | by the 5a rule | rule applied |",
-                    "|---|---|---|---|---|---|---|---|---|"]
-        for a in pauseAnalyses {
-            rows.append("| \(cell(a.experiment)) | \(cell(a.task)) | \(cell(a.setting)) | \(cell(a.pause)) | \(cell(a.quietSTaR)) | "
-                        + "\(cell(a.baseline)) | \(cell(a.perSeed)) | \(ReportDocument.analysisVerdict(a.verdict)) | \(cell(a.reason)) |")
-        }
-        return out + [""] + rows
+        analysisSection(
+            intro: "Claim 5a's rule applied to every pause-token setting of the experiments the claims table does not "
+                + "read, against the Quiet-STaR setting and the baseline of the same experiment whose other overrides "
+                + "(all but `method`) are the pause setting's. These are analyses: the claims table does not use them. "
+                + "A task is shown when every pause run was pretrained on its world.",
+            empty: "No other experiment has a pause-token setting.",
+            header: ["experiment", "task", "pause setting", "pause tokens", "Quiet-STaR", "baseline", "per seed", "by the 5a rule", "rule applied"],
+            rows: pauseAnalyses.map { a in
+                [a.experiment, a.task, a.setting, a.pause, a.quietSTaR, a.baseline, a.perSeed,
+                 ReportDocument.analysisVerdict(a.verdict), a.reason]
+            })
+    }
+
+    /// An analysis table under its intro, or the intro and `empty` (in italics) when there are no rows.
+    func analysisSection(intro: String, empty: String, header: [String], rows: [[String]]) -> [String] {
+        if rows.isEmpty { return [intro, "", "_\(empty)_"] }
+        let line = { (cells: [String]) in "| " + cells.map(cell).joined(separator: " | ") + " |" }
+        return [intro, "", line(header), "|" + String(repeating: "---|", count: header.count)] + rows.map(line)
     }
 
     /// An analysis row's verdict: "would hold", "would not hold" or "inconclusive".
@@ -119,22 +125,21 @@ public struct ReportDocument {
 
     /// The 5b rule in every other experiment with a Quiet-STaR setting on the generic corpus.
     var corpusAnalysesSection: [String] {
-        let out = ["Claim 5b's rule applied to every experiment, other than those the claims table reads, that has a "
-                   + "Quiet-STaR setting on the generic corpus (for instance at equal tokens, or on other base models). "
-                   + "These are analyses: the claims table does not use them. The reasoning-corpus runs come from the "
-                   + "experiment itself when it has them, else from an experiment whose runs are the generic runs' twins: "
-                   + "for every seed both ran, the Quiet-STaR and baseline run configs are equal except in "
-                   + CorpusAnalyses.twinFields.sorted().map { "`\($0)`" }.joined(separator: ", ")
-                   + " (experiments comparing both corpora first). A task is shown when every generic Quiet-STaR run "
-                   + "was pretrained on its world."]
-        if corpusAnalyses.isEmpty { return out + ["", "_No other experiment has a Quiet-STaR setting on the generic corpus._"] }
-        var rows = ["| experiment | task | reasoning runs from | reasoning corpus | generic corpus | per seed | by the 5b rule | rule applied |",
-                    "|---|---|---|---|---|---|---|---|"]
-        for a in corpusAnalyses {
-            rows.append("| \(cell(a.experiment)) | \(cell(a.task)) | \(cell(a.reasoningFrom)) | \(cell(a.reasoning)) | "
-                        + "\(cell(a.generic)) | \(cell(a.perSeed)) | \(ReportDocument.analysisVerdict(a.verdict)) | \(cell(a.reason)) |")
-        }
-        return out + [""] + rows
+        analysisSection(
+            intro: "Claim 5b's rule applied to every experiment, other than those the claims table reads, that has a "
+                + "Quiet-STaR setting on the generic corpus (for instance at equal tokens, or on other base models). "
+                + "These are analyses: the claims table does not use them. The reasoning-corpus runs come from the "
+                + "experiment itself when it has them, else from an experiment whose runs are the generic runs' twins: "
+                + "for every seed both ran, the Quiet-STaR and baseline run configs are equal except in "
+                + CorpusAnalyses.twinFields.sorted().map { "`\($0)`" }.joined(separator: ", ")
+                + " (experiments comparing both corpora first). A task is shown when every generic Quiet-STaR run "
+                + "was pretrained on its world.",
+            empty: "No other experiment has a Quiet-STaR setting on the generic corpus.",
+            header: ["experiment", "task", "reasoning runs from", "reasoning corpus", "generic corpus", "per seed", "by the 5b rule", "rule applied"],
+            rows: corpusAnalyses.map { a in
+                [a.experiment, a.task, a.reasoningFrom, a.reasoning, a.generic, a.perSeed,
+                 ReportDocument.analysisVerdict(a.verdict), a.reason]
+            })
     }
 
     var claimsTable: [String] {

@@ -51,6 +51,10 @@ final class ReportGenerationTests: XCTestCase {
         // No experiment trains on the generic corpus: the 5b analyses table says so.
         XCTAssertEqual(outcome.corpusAnalyses.count, 0)
         XCTAssertTrue(report.contains("_No other experiment has a Quiet-STaR setting on the generic corpus._"), report)
+        // The pause runs are controls', which the claims table reads: no 5a analysis rows.
+        XCTAssertEqual(outcome.pauseAnalyses.count, 0)
+        XCTAssertTrue(report.contains("### Claim 5a in other experiments (analyses)\n\nClaim 5a's rule applied"), report)
+        XCTAssertTrue(report.contains("_No other experiment has a pause-token setting._"), report)
     }
 
     /// Claim 6 says which chain-of-thought items its runs used (`eval.cot.steps` of their configs).
