@@ -205,4 +205,29 @@ final class LoadingTests: XCTestCase {
         XCTAssertTrue(packed.values.allSatisfy { $0.count == 1 })
         for seed in 1...3 { XCTAssertTrue(packed[seed]!.isDisjoint(with: main[seed]!), "seed \(seed)") }
     }
+
+    /// experiments/replication/*.json are their namesakes in experiments/ on seeds no other
+    /// experiment file uses: equal in everything but `seeds` and `description`, and loadable.
+    func testReplicationFilesDifferFromTheirOriginalsOnlyInSeeds() throws {
+        let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../experiments").standardizedFileURL
+        func object(_ path: String) throws -> [String: Any] {
+            try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent(path))) as? [String: Any], path)
+        }
+        let replicated = try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("replication").path)
+            .filter { $0.hasSuffix(".json") }.sorted()
+        XCTAssertEqual(replicated, ["controls.json", "corpus.json", "thought-length.json"])
+        let others = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".json") }
+        var usedSeeds = Set<Int>()
+        for f in others { usedSeeds.formUnion(try object(f)["seeds"] as? [Int] ?? []) }
+        for f in replicated {
+            var copy = try object("replication/" + f), original = try object(f)
+            XCTAssertEqual(copy["seeds"] as? [Int], [7, 8, 9], f)
+            XCTAssertTrue(usedSeeds.isDisjoint(with: [7, 8, 9]), "\(usedSeeds)")
+            for key in ["seeds", "description"] { copy[key] = nil; original[key] = nil }
+            XCTAssertEqual(NSDictionary(dictionary: copy), NSDictionary(dictionary: original), f)
+            let plan = try SweepPlan.load(file: dir.appendingPathComponent("replication/" + f).path)
+            XCTAssertEqual(Set(plan.runs.map(\.experiment.train.seed)), [7, 8, 9], f)
+            XCTAssertNoThrow(try SweepRunner(plan: plan, options: SweepRunner.Options()).check(), f)
+        }
+    }
 }
