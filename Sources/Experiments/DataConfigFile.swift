@@ -10,10 +10,40 @@ import SyntheticData
 /// The file may be
 /// - a data block (`{"kb": {...}, "corpus": {...}}`),
 /// - a run's saved configuration (`<results>/<experiment>/<id>.json`: its `data`), or
-/// - an experiment file (its `base.data`; a `sweep` over `data.*` fields is not applied).
+/// - an experiment file (its `base.data`; a `sweep` or `extra` over `data.*` fields is not
+///   applied: `variedFields` names them, and `load(file:run:)` gives one run's data).
 public enum DataConfigFile {
     public static func load(file: String) throws -> DataConfig {
         try parse(text: SweepPlan.readText(file: file), file: file)
+    }
+
+    /// The data of the run `id` of an experiment file, as that run trains on it (sweep and extra
+    /// applied). An unknown id is an error that lists the file's run ids.
+    public static func load(file: String, run id: String) throws -> DataConfig {
+        let plan = try SweepPlan.load(file: file)
+        guard let run = plan.runs.first(where: { $0.id == id }) else {
+            throw ExperimentError(file: file, path: "runs", problem: "no run with id \"\(id)\"",
+                                  allowed: plan.runs.map(\.id).joined(separator: ", "))
+        }
+        return run.experiment.data
+    }
+
+    /// The `data.*` fields an experiment file's `sweep` or `extra` vary, in the order written
+    /// (empty for a data block, a run's configuration, or an experiment that varies no data field).
+    public static func variedFields(file: String) throws -> [String] {
+        try variedFields(text: SweepPlan.readText(file: file), file: file)
+    }
+
+    static func variedFields(text: String, file: String) throws -> [String] {
+        let root = try SweepPlan.parseJSON(text, file: file)
+        guard root["base"] != nil || root["sweep"] != nil || root["extra"] != nil else { return [] }
+        var objects: [JSON] = root["sweep"].map { [$0] } ?? []
+        if case .array(let extra)? = root["extra"] { objects += extra }
+        var fields: [String] = []
+        for case .object(let members) in objects {
+            for (key, _) in members where key.hasPrefix("data.") && !fields.contains(key) { fields.append(key) }
+        }
+        return fields
     }
 
     public static func parse(text: String, file: String) throws -> DataConfig {

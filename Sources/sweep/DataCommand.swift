@@ -17,14 +17,28 @@ struct DataCommand: ParsableCommand {
             "Data configuration: a JSON data block, a run's saved <id>.json or an experiment file (its base.data).",
             discussion: "Merged over the defaults key by key, as experiment files are: a corpus mixture keeps the default weights of kinds it leaves out."))
         var config: String?
+        @Option(help: ArgumentHelp(
+            "With an experiment file as --config: the data of this run (an id as `sweep <file> --dry-run` lists it), its sweep applied.",
+            valueName: "run-id"))
+        var run: String?
 
         func validate() throws {
             guard count >= 1 else { throw ValidationError("--count must be >= 1 (got \(count))") }
+            if run != nil, config == nil {
+                throw ValidationError("--run needs --config <experiment file> (the file whose run it is)")
+            }
         }
 
         func vocabulary() throws -> Vocabulary {
-            let data = try config.map { try DataConfigFile.load(file: $0) } ?? DataConfig()
-            return try Vocabulary(config: data)
+            guard let config else { return try Vocabulary(config: DataConfig()) }
+            if let run { return try Vocabulary(config: DataConfigFile.load(file: config, run: run)) }
+            let varied = try DataConfigFile.variedFields(file: config)
+            if !varied.isEmpty {
+                FileHandle.standardError.write(Data((
+                    "note: \(config) varies \(varied.joined(separator: ", ")) over its runs; showing its base.data. "
+                    + "Pass --run <run-id> for one run's data (`sweep \(config) --dry-run` lists the ids).\n").utf8))
+            }
+            return try Vocabulary(config: DataConfigFile.load(file: config))
         }
     }
 

@@ -164,6 +164,31 @@ final class LoadingTests: XCTestCase {
         XCTAssertEqual(five.runs[0].experiment.quietstar.endMarkerScale, 5)
     }
 
+    /// An experiment that varies `data.*` over its runs: `variedFields` names the fields (sweep and
+    /// extra), and `load(file:run:)` gives each run's own data; an unknown id lists the ids.
+    func testDataOfOneRunOfAnExperimentThatVariesIt() throws {
+        let text = #"{"name": "v", "base": {"data": {"kb": {"hops": 3}}}, "sweep": {"data.kb.hops": [2, 3]}, "#
+            + #""extra": [{"data.gsm.maxDistractors": 1}, {"quietstar.thoughtLength": 5}], "seeds": [1]}"#
+        XCTAssertEqual(try DataConfigFile.variedFields(text: text, file: "v.json"), ["data.kb.hops", "data.gsm.maxDistractors"])
+        XCTAssertEqual(try DataConfigFile.variedFields(text: #"{"kb": {"hops": 2}}"#, file: "b.json"), [])
+        XCTAssertEqual(try DataConfigFile.variedFields(text: #"{"name": "n", "sweep": {"quietstar.thoughtLength": [3]}}"#, file: "n.json"), [])
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("varied-\(getpid()).json")
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let plan = try SweepPlan.load(file: file.path)
+        XCTAssertEqual(plan.runs.count, 4)
+        for run in plan.runs {
+            XCTAssertEqual(try DataConfigFile.load(file: file.path, run: run.id), run.experiment.data, run.id)
+        }
+        XCTAssertEqual(Set(plan.runs.map(\.experiment.data.kb.hops)), [2, 3])
+        XCTAssertEqual(try DataConfigFile.load(file: file.path).kb.hops, 3)
+        XCTAssertThrowsError(try DataConfigFile.load(file: file.path, run: "hops=4_seed=1")) { e in
+            let text = "\(e)"
+            XCTAssertTrue(text.contains(file.path) && text.contains("no run with id \"hops=4_seed=1\"")
+                          && text.contains(plan.runs.map(\.id).joined(separator: ", ")), text)
+        }
+    }
+
     /// Every experiment file of the repository loads, and writes every corpus mixture it changes in
     /// full (no mixture keeps a default weight it leaves out, which `notes` would point out).
     func testEveryExperimentFileLoads() throws {
