@@ -28,13 +28,20 @@ BASE_CHECKS ?= thought-length cot csqa corpus-packed-base
 # Thought-content tables (own / another item's / own shuffled / pause / no thought, results/<e>/thought-content.md)
 # for THOUGHT_CONTENT; a saved table that lists the runs with their logged evaluations is kept.
 THOUGHT_CONTENT ?= thought-length controls corpus ablations cot csqa csqa-controls thought-length-long csqa-long csqa-corpus corpus-packed corpus-tokens corpus-packed-base csqa-corpus-tokens
+# Out-of-sample replication of the GSM-style claims on seeds 7, 8, 9 (experiments/replication/<e>.json):
+# runs in results/replication/, its own report results/replication/REPORT.md, figures in paper-figures/replication/.
+REPLICATION ?= thought-length controls corpus
 reproduce: deps
 	@start=$$(date +%s); \
 	$(SWIFT) build -c release --product sweep; \
-	n=$(words $(EXPERIMENTS)); i=0; \
+	n=$$(( $(words $(EXPERIMENTS)) + $(words $(REPLICATION)) )); i=0; \
 	for e in $(EXPERIMENTS); do \
 	  i=$$((i + 1)); echo "== experiments/$$e.json (experiment $$i of $$n)"; \
 	  $(SWIFT) run -c release sweep experiments/$$e.json --results results || exit 1; \
+	done; \
+	for e in $(REPLICATION); do \
+	  i=$$((i + 1)); echo "== experiments/replication/$$e.json (experiment $$i of $$n)"; \
+	  $(SWIFT) run -c release sweep experiments/replication/$$e.json --results results/replication || exit 1; \
 	done; \
 	for e in $(BASE_CHECKS); do \
 	  echo "== base-model checks of experiments/$$e.json"; \
@@ -45,7 +52,10 @@ reproduce: deps
 	  $(SWIFT) run -c release sweep thought-content experiments/$$e.json --results results --save --keep-current >/dev/null || exit 1; \
 	done; \
 	$(SWIFT) run -c release sweep figures --results results --out paper-figures || exit 1; \
-	echo "make reproduce: done in $$(( ($$(date +%s) - start) / 60 )) min; figures in paper-figures/, report in results/REPORT.md"
+	if [ -n "$(strip $(REPLICATION))" ]; then \
+	  $(SWIFT) run -c release sweep figures --results results/replication --out paper-figures/replication >/dev/null || exit 1; \
+	fi; \
+	echo "make reproduce: done in $$(( ($$(date +%s) - start) / 60 )) min; figures in paper-figures/, report in results/REPORT.md (replication on seeds 7-9: results/replication/REPORT.md)"
 
 # Render the paper's figures into paper-figures/ and write results/REPORT.md from results/*/*.h5.
 figures: deps

@@ -14,6 +14,9 @@ public struct ClaimCheck: Sendable {
     public var reason: String
     /// The experiment whose runs the row reads (nil: none found).
     public var experiment: String? = nil
+    /// false when the runs cannot test the claim at all (CSQA-style scores of models pretrained
+    /// without the knowledge-base world).
+    public var tested = true
 }
 
 /// Checks the paper's claims against the runs, by the rules of `VerdictRules`.
@@ -86,6 +89,7 @@ public struct ClaimChecker {
         guard !runs.isEmpty, runs.allSatisfy({ $0.pretrainedOnKnowledgeBase == false }) else { return c }
         var out = c
         out.verdict = .inconclusive
+        out.tested = false
         out.reason = "not tested: the base models of \(name) were pretrained without knowledge-base text"
         return out
     }

@@ -25,6 +25,8 @@ public struct ReportDocument {
     public var corpusAnalyses: [CorpusAnalysis] = []
     /// Claim 5a's rule applied to the experiments the claims table does not read (`PauseAnalyses`).
     public var pauseAnalyses: [PauseAnalysis] = []
+    /// The claims rows recomputed on `<results>/replication` (other seeds).
+    public var replication: [ReplicationRow] = []
     public static let thoughtContentFile = "thought-content.md"
 
     public init(results: Results, checks: [ClaimCheck], figures: [(path: String, caption: String)],
@@ -58,6 +60,7 @@ public struct ReportDocument {
         out += ["", "## Claims", ""] + claimsTable + ["", "### Verdict rules", ""] + rules
         out += ["", "### Claim 5a in other experiments (analyses)", ""] + pauseAnalysesSection
         out += ["", "### Claim 5b in other experiments (analyses)", ""] + corpusAnalysesSection
+        out += ["", "### Replication on other seeds", ""] + replicationSection
         out += ["", "## All settings", ""] + settingsTables
         out += ["", "## Thought content", ""] + thoughtContentSection
         out += ["", "## Wall time", ""] + wallTime
@@ -139,6 +142,23 @@ public struct ReportDocument {
             rows: corpusAnalyses.map { a in
                 [a.experiment, a.task, a.reasoningFrom, a.reasoning, a.generic, a.perSeed,
                  ReportDocument.analysisVerdict(a.verdict), a.reason]
+            })
+    }
+
+    /// The claims rows recomputed on the replication runs.
+    var replicationSection: [String] {
+        func seeds(_ s: [Int]) -> String { s.isEmpty ? "no runs" : "seed\(s.count == 1 ? "" : "s") " + s.map(String.init).joined(separator: ", ") }
+        func verdict(_ v: Verdict) -> String { v == .holds ? "**holds**" : v == .doesNotHold ? "**does not hold**" : "inconclusive" }
+        return analysisSection(
+            intro: "The claims table's rules applied to the runs in `\(Replication.folder)/` of this results folder: the same "
+                + "experiment files on seeds no other experiment uses (experiments/replication/, equal to the originals "
+                + "except in `seeds`; `make reproduce` runs them). A row is shown when the replication has the experiment "
+                + "the claims row reads and its runs can test the claim. The claims table does not use these runs.",
+            empty: "No replication runs (`\(Replication.folder)/` has no complete runs of an experiment the claims table reads).",
+            header: ["#", "task", "claim", "experiment", "claims table", "replication", "verdict", "rule applied"],
+            rows: replication.map { r in
+                [r.number, r.task, r.claim, r.experiment, "\(verdict(r.mainVerdict)) (\(seeds(r.mainSeeds)))",
+                 "\(r.ours) (\(seeds(r.seeds)))", verdict(r.verdict), r.reason]
             })
     }
 

@@ -27,6 +27,8 @@ public struct ReportGenerator {
         public var corpusAnalyses: [CorpusAnalysis]
         /// Claim 5a's rule in the experiments the claims table does not read.
         public var pauseAnalyses: [PauseAnalysis]
+        /// The claims rows recomputed on `<results>/replication`.
+        public var replication: [ReplicationRow]
         public var results: Results
     }
 
@@ -60,10 +62,13 @@ public struct ReportGenerator {
             results: results, claimed: Set(checks.filter { $0.number == "5b" }.compactMap(\.experiment))).analyses()
         document.pauseAnalyses = PauseAnalyses(
             results: results, claimed: Set(checks.filter { $0.number == "5a" }.compactMap(\.experiment))).analyses()
+        let replicationDirectory = (resultsDirectory as NSString).appendingPathComponent(Replication.folder)
+        document.replication = Replication(main: checks, mainResults: results,
+                                           replication: try Results.load(from: replicationDirectory)).rows()
         try writeAtomically(document.markdown, to: reportPath)
         return Outcome(reportPath: reportPath, rendered: rendered, missingFigures: missing, failures: failures,
                        checks: checks, corpusAnalyses: document.corpusAnalyses, pauseAnalyses: document.pauseAnalyses,
-                       results: results)
+                       replication: document.replication, results: results)
     }
 
     /// The `<experiment>/<file>` tables (`base-checks.md` written by `sweep base-checks --save`,

@@ -36,6 +36,9 @@ struct FiguresCommand: ParsableCommand {
         for a in outcome.corpusAnalyses {
             print("analysis 5b \(a.experiment) \(a.task) (reasoning runs of \(a.reasoningFrom)): \(would(a.verdict))")
         }
+        for r in outcome.replication {
+            print("replication \(r.number)\(r.task.isEmpty ? "" : " \(r.task)") (seeds \(r.seeds.map(String.init).joined(separator: ", "))): \(r.verdict.rawValue)")
+        }
         print("report: \(outcome.reportPath)")
         if !outcome.failures.isEmpty {
             for f in outcome.failures { FileHandle.standardError.write(Data("error: figure \(f)\n".utf8)) }
