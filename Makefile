@@ -47,6 +47,10 @@ reproduce: deps
 	  echo "== base-model checks of experiments/$$e.json"; \
 	  $(SWIFT) run -c release sweep base-checks experiments/$$e.json --results results --save --keep-current >/dev/null || exit 1; \
 	done; \
+	if [ -n "$(filter thought-length,$(REPLICATION))" ]; then \
+	  echo "== base-model checks of experiments/replication/thought-length.json"; \
+	  $(SWIFT) run -c release sweep base-checks experiments/replication/thought-length.json --results results/replication --save --keep-current >/dev/null || exit 1; \
+	fi; \
 	for e in $(THOUGHT_CONTENT); do \
 	  echo "== thought content of experiments/$$e.json"; \
 	  $(SWIFT) run -c release sweep thought-content experiments/$$e.json --results results --save --keep-current >/dev/null || exit 1; \
