@@ -48,8 +48,9 @@ reproduce: deps
 	  $(SWIFT) run -c release sweep base-checks experiments/$$e.json --results results --save --keep-current >/dev/null || exit 1; \
 	done; \
 	if [ -n "$(filter thought-length,$(REPLICATION))" ]; then \
-	  echo "== base-model checks of experiments/replication/thought-length.json"; \
+	  echo "== base-model checks and thought content of experiments/replication/thought-length.json"; \
 	  $(SWIFT) run -c release sweep base-checks experiments/replication/thought-length.json --results results/replication --save --keep-current >/dev/null || exit 1; \
+	  $(SWIFT) run -c release sweep thought-content experiments/replication/thought-length.json --results results/replication --save --keep-current >/dev/null || exit 1; \
 	fi; \
 	for e in $(THOUGHT_CONTENT); do \
 	  echo "== thought content of experiments/$$e.json"; \
