@@ -30,7 +30,7 @@ BASE_CHECKS ?= thought-length cot csqa corpus-packed-base
 THOUGHT_CONTENT ?= thought-length controls corpus ablations cot csqa csqa-controls thought-length-long csqa-long csqa-corpus corpus-packed corpus-tokens corpus-packed-base csqa-corpus-tokens
 # Out-of-sample replication of the GSM-style claims on seeds 7, 8, 9 (experiments/replication/<e>.json):
 # runs in results/replication/, its own report results/replication/REPORT.md, figures in paper-figures/replication/.
-REPLICATION ?= thought-length controls corpus
+REPLICATION ?= thought-length controls corpus csqa
 reproduce: deps
 	@start=$$(date +%s); \
 	$(SWIFT) build -c release --product sweep; \

@@ -240,7 +240,7 @@ final class LoadingTests: XCTestCase {
         }
         let replicated = try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("replication").path)
             .filter { $0.hasSuffix(".json") }.sorted()
-        XCTAssertEqual(replicated, ["controls.json", "corpus.json", "thought-length.json"])
+        XCTAssertEqual(replicated, ["controls.json", "corpus.json", "csqa.json", "thought-length.json"])
         let others = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".json") }
         var usedSeeds = Set<Int>()
         for f in others { usedSeeds.formUnion(try object(f)["seeds"] as? [Int] ?? []) }
