@@ -148,7 +148,6 @@ public struct ReportDocument {
     /// The claims rows recomputed on the replication runs.
     var replicationSection: [String] {
         func seeds(_ s: [Int]) -> String { s.isEmpty ? "no runs" : "seed\(s.count == 1 ? "" : "s") " + s.map(String.init).joined(separator: ", ") }
-        func verdict(_ v: Verdict) -> String { v == .holds ? "**holds**" : v == .doesNotHold ? "**does not hold**" : "inconclusive" }
         return analysisSection(
             intro: "The claims table's rules applied to the runs in `\(Replication.folder)/` of this results folder: the same "
                 + "experiment files on seeds no other experiment uses (experiments/replication/, equal to the originals "
@@ -157,18 +156,22 @@ public struct ReportDocument {
             empty: "No replication runs (`\(Replication.folder)/` has no complete runs of an experiment the claims table reads).",
             header: ["#", "task", "claim", "experiment", "claims table", "replication", "verdict", "rule applied"],
             rows: replication.map { r in
-                [r.number, r.task, r.claim, r.experiment, "\(verdict(r.mainVerdict)) (\(seeds(r.mainSeeds)))",
-                 "\(r.ours) (\(seeds(r.seeds)))", verdict(r.verdict), r.reason]
+                [r.number, r.task, r.claim, r.experiment, "\(Self.verdictCell(r.mainVerdict)) (\(seeds(r.mainSeeds)))",
+                 "\(r.ours) (\(seeds(r.seeds)))", Self.verdictCell(r.verdict), r.reason]
             })
     }
 
     var claimsTable: [String] {
         var rows = ["| # | task | claim | paper | ours | verdict | rule applied |", "|---|---|---|---|---|---|---|"]
         for c in checks {
-            let v = c.verdict == .holds ? "**holds**" : c.verdict == .doesNotHold ? "**does not hold**" : "inconclusive"
-            rows.append("| \(c.number) | \(cell(c.task)) | \(cell(c.claim)) | \(cell(c.paper)) | \(cell(c.ours)) | \(v) | \(cell(c.reason)) |")
+            rows.append("| \(c.number) | \(cell(c.task)) | \(cell(c.claim)) | \(cell(c.paper)) | \(cell(c.ours)) | \(Self.verdictCell(c.verdict)) | \(cell(c.reason)) |")
         }
         return rows
+    }
+
+    /// A claim's verdict as the claims table writes it: "**holds**", "**does not hold**" or "inconclusive".
+    static func verdictCell(_ v: Verdict) -> String {
+        v == .holds ? "**holds**" : v == .doesNotHold ? "**does not hold**" : "inconclusive"
     }
 
     var rules: [String] {
