@@ -52,6 +52,10 @@ reproduce: deps
 	  $(SWIFT) run -c release sweep base-checks experiments/replication/thought-length.json --results results/replication --save --keep-current >/dev/null || exit 1; \
 	  $(SWIFT) run -c release sweep thought-content experiments/replication/thought-length.json --results results/replication --save --keep-current >/dev/null || exit 1; \
 	fi; \
+	if [ -n "$(filter csqa,$(REPLICATION))" ]; then \
+	  echo "== base-model checks of experiments/replication/csqa.json"; \
+	  $(SWIFT) run -c release sweep base-checks experiments/replication/csqa.json --results results/replication --save --keep-current >/dev/null || exit 1; \
+	fi; \
 	for e in $(THOUGHT_CONTENT); do \
 	  echo "== thought content of experiments/$$e.json"; \
 	  $(SWIFT) run -c release sweep thought-content experiments/$$e.json --results results --save --keep-current >/dev/null || exit 1; \

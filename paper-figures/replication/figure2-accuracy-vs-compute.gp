@@ -32,8 +32,8 @@ do for [format in "png svg"] {
     "figure2-accuracy-vs-compute.dat" index 1 using 1:3:4 with filledcurves lc rgb "#D55E00" notitle, \
     "figure2-accuracy-vs-compute.dat" index 0 using 1:2 with lines lw 2 lc rgb "#0072B2" dt 2 title "Baseline (1 pass per token)" noenhanced, \
     "figure2-accuracy-vs-compute.dat" index 1 using 1:2 with linespoints pt 7 ps 0.7 lw 2 lc rgb "#D55E00" dt 1 title "Quiet-STaR, t = 3, 7, 11 (left to right)" noenhanced
-  # panel 2: CSQA-style (synthetic CommonsenseQA): thought-length
-  set title "CSQA-style (synthetic CommonsenseQA): thought-length" noenhanced
+  # panel 2: CSQA-style (synthetic CommonsenseQA): csqa
+  set title "CSQA-style (synthetic CommonsenseQA): csqa" noenhanced
   set xlabel "inference forward passes per token (1 + t + 2; baseline 1), log scale" noenhanced
   set ylabel "final zero-shot accuracy (soft score, %)" noenhanced
   set key below center horizontal Left reverse noopaque noautotitle samplen 2 height 0.6

@@ -38,8 +38,8 @@ do for [format in "png svg"] {
     "figure2-accuracy-vs-step.dat" index 1 using 1:2 with linespoints pt 7 ps 0.7 lw 2 lc rgb "#D55E00" dt 1 title "3 thought tokens (paper: 5), 4 ahead" noenhanced, \
     "figure2-accuracy-vs-step.dat" index 2 using 1:2 with linespoints pt 7 ps 0.7 lw 2 lc rgb "#009E73" dt 1 title "7 thought tokens (paper: 9), 4 ahead" noenhanced, \
     "figure2-accuracy-vs-step.dat" index 3 using 1:2 with linespoints pt 7 ps 0.7 lw 2 lc rgb "#CC79A7" dt 1 title "11 thought tokens (paper: 13), 4 ahead" noenhanced
-  # panel 2: CSQA-style (synthetic CommonsenseQA): thought-length
-  set title "CSQA-style (synthetic CommonsenseQA): thought-length" noenhanced
+  # panel 2: CSQA-style (synthetic CommonsenseQA): csqa
+  set title "CSQA-style (synthetic CommonsenseQA): csqa" noenhanced
   set xlabel "training step (optimizer steps)" noenhanced
   set ylabel "zero-shot accuracy (soft score, %)" noenhanced
   set key below center horizontal Left reverse noopaque noautotitle samplen 2 height 0.6
