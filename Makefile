@@ -28,7 +28,7 @@ BASE_CHECKS ?= thought-length cot csqa corpus-packed-base
 # Thought-content tables (own / another item's / own shuffled / pause / no thought, results/<e>/thought-content.md)
 # for THOUGHT_CONTENT; a saved table that lists the runs with their logged evaluations is kept.
 THOUGHT_CONTENT ?= thought-length controls corpus ablations cot csqa csqa-controls thought-length-long csqa-long csqa-corpus corpus-packed corpus-tokens corpus-packed-base csqa-corpus-tokens
-# Out-of-sample replication of the GSM-style claims on seeds 7, 8, 9 (experiments/replication/<e>.json):
+# Out-of-sample replication of the claims on seeds 7, 8, 9 (experiments/replication/<e>.json; csqa: claims 2, 3):
 # runs in results/replication/, its own report results/replication/REPORT.md, figures in paper-figures/replication/.
 REPLICATION ?= thought-length controls corpus csqa
 reproduce: deps
