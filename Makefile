@@ -21,50 +21,41 @@ bench: deps
 	$(SWIFT) run -c release bench gemm
 
 # Every experiment (resuming what is done), every figure, the report. Release build for speed.
-# Base-model checks (direct / worked / oracle, results/<e>/base-checks.md) for BASE_CHECKS.
+# An entry <e> is experiments/<e>.json with results in results/; an entry <folder>/<e> is
+# experiments/<folder>/<e>.json with results, report and figures of its own in results/<folder>/ and
+# paper-figures/<folder>/ (replication/: the claims' experiments on seeds 7, 8, 9; csqa there for claims 2, 3).
+# Base-model checks (direct / worked / oracle, <results>/<e>/base-checks.md) for BASE_CHECKS.
 # A saved table that lists exactly the experiment's current base models is kept (--keep-current).
-EXPERIMENTS ?= thought-length controls corpus ablations cot csqa csqa-controls thought-length-long csqa-long csqa-corpus corpus-packed corpus-tokens corpus-packed-base csqa-corpus-tokens
-BASE_CHECKS ?= thought-length cot csqa corpus-packed-base
-# Thought-content tables (own / another item's / own shuffled / pause / no thought, results/<e>/thought-content.md)
+EXPERIMENTS ?= thought-length controls corpus ablations cot csqa csqa-controls thought-length-long csqa-long csqa-corpus corpus-packed corpus-tokens corpus-packed-base csqa-corpus-tokens replication/thought-length replication/controls replication/corpus replication/csqa
+BASE_CHECKS ?= thought-length cot csqa corpus-packed-base replication/thought-length replication/csqa
+# Thought-content tables (own / another item's / own shuffled / pause / no thought, <results>/<e>/thought-content.md)
 # for THOUGHT_CONTENT; a saved table that lists the runs with their logged evaluations is kept.
-THOUGHT_CONTENT ?= thought-length controls corpus ablations cot csqa csqa-controls thought-length-long csqa-long csqa-corpus corpus-packed corpus-tokens corpus-packed-base csqa-corpus-tokens
-# Out-of-sample replication of the claims on seeds 7, 8, 9 (experiments/replication/<e>.json; csqa: claims 2, 3):
-# runs in results/replication/, its own report results/replication/REPORT.md, figures in paper-figures/replication/.
-REPLICATION ?= thought-length controls corpus csqa
+THOUGHT_CONTENT ?= thought-length controls corpus ablations cot csqa csqa-controls thought-length-long csqa-long csqa-corpus corpus-packed corpus-tokens corpus-packed-base csqa-corpus-tokens replication/thought-length
+# The results folder of the shell loop's entry $e (results, or results/<folder> for <folder>/<e>).
+RESULTS_OF = r=results; case $$e in */*) r=results/$${e%/*};; esac
+# The <folder>s of the EXPERIMENTS entries that have one.
+FOLDERS = $(sort $(foreach e,$(EXPERIMENTS),$(if $(findstring /,$(e)),$(patsubst %/,%,$(dir $(e))))))
 reproduce: deps
 	@start=$$(date +%s); \
 	$(SWIFT) build -c release --product sweep; \
-	n=$$(( $(words $(EXPERIMENTS)) + $(words $(REPLICATION)) )); i=0; \
+	n=$(words $(EXPERIMENTS)); i=0; \
 	for e in $(EXPERIMENTS); do \
-	  i=$$((i + 1)); echo "== experiments/$$e.json (experiment $$i of $$n)"; \
-	  $(SWIFT) run -c release sweep experiments/$$e.json --results results || exit 1; \
-	done; \
-	for e in $(REPLICATION); do \
-	  i=$$((i + 1)); echo "== experiments/replication/$$e.json (experiment $$i of $$n)"; \
-	  $(SWIFT) run -c release sweep experiments/replication/$$e.json --results results/replication || exit 1; \
+	  i=$$((i + 1)); $(RESULTS_OF); echo "== experiments/$$e.json (experiment $$i of $$n)"; \
+	  $(SWIFT) run -c release sweep experiments/$$e.json --results $$r || exit 1; \
 	done; \
 	for e in $(BASE_CHECKS); do \
-	  echo "== base-model checks of experiments/$$e.json"; \
-	  $(SWIFT) run -c release sweep base-checks experiments/$$e.json --results results --save --keep-current >/dev/null || exit 1; \
+	  $(RESULTS_OF); echo "== base-model checks of experiments/$$e.json"; \
+	  $(SWIFT) run -c release sweep base-checks experiments/$$e.json --results $$r --save --keep-current >/dev/null || exit 1; \
 	done; \
-	if [ -n "$(filter thought-length,$(REPLICATION))" ]; then \
-	  echo "== base-model checks and thought content of experiments/replication/thought-length.json"; \
-	  $(SWIFT) run -c release sweep base-checks experiments/replication/thought-length.json --results results/replication --save --keep-current >/dev/null || exit 1; \
-	  $(SWIFT) run -c release sweep thought-content experiments/replication/thought-length.json --results results/replication --save --keep-current >/dev/null || exit 1; \
-	fi; \
-	if [ -n "$(filter csqa,$(REPLICATION))" ]; then \
-	  echo "== base-model checks of experiments/replication/csqa.json"; \
-	  $(SWIFT) run -c release sweep base-checks experiments/replication/csqa.json --results results/replication --save --keep-current >/dev/null || exit 1; \
-	fi; \
 	for e in $(THOUGHT_CONTENT); do \
-	  echo "== thought content of experiments/$$e.json"; \
-	  $(SWIFT) run -c release sweep thought-content experiments/$$e.json --results results --save --keep-current >/dev/null || exit 1; \
+	  $(RESULTS_OF); echo "== thought content of experiments/$$e.json"; \
+	  $(SWIFT) run -c release sweep thought-content experiments/$$e.json --results $$r --save --keep-current >/dev/null || exit 1; \
 	done; \
 	$(SWIFT) run -c release sweep figures --results results --out paper-figures || exit 1; \
-	if [ -n "$(strip $(REPLICATION))" ]; then \
-	  $(SWIFT) run -c release sweep figures --results results/replication --out paper-figures/replication >/dev/null || exit 1; \
-	fi; \
-	echo "make reproduce: done in $$(( ($$(date +%s) - start) / 60 )) min; figures in paper-figures/, report in results/REPORT.md (replication on seeds 7-9: results/replication/REPORT.md)"
+	for d in $(FOLDERS); do \
+	  $(SWIFT) run -c release sweep figures --results results/$$d --out paper-figures/$$d >/dev/null || exit 1; \
+	done; \
+	echo "make reproduce: done in $$(( ($$(date +%s) - start) / 60 )) min; figures in paper-figures/, report in results/REPORT.md$(foreach d,$(FOLDERS), (and results/$(d)/REPORT.md))"
 
 # Render the paper's figures into paper-figures/ and write results/REPORT.md from results/*/*.h5.
 figures: deps

@@ -36,7 +36,6 @@ public enum DataConfigFile {
 
     static func variedFields(text: String, file: String) throws -> [String] {
         let root = try SweepPlan.parseJSON(text, file: file)
-        guard root["base"] != nil || root["sweep"] != nil || root["extra"] != nil else { return [] }
         var objects: [JSON] = root["sweep"].map { [$0] } ?? []
         if case .array(let extra)? = root["extra"] { objects += extra }
         var fields: [String] = []

@@ -110,7 +110,7 @@ public struct ReportDocument {
             header: ["experiment", "task", "pause setting", "pause tokens", "Quiet-STaR", "baseline", "per seed", "by the 5a rule", "rule applied"],
             rows: pauseAnalyses.map { a in
                 [a.experiment, a.task, a.setting, a.pause, a.quietSTaR, a.baseline, a.perSeed,
-                 ReportDocument.analysisVerdict(a.verdict), a.reason]
+                 ReportDocument.verdictCell(a.verdict, would: true), a.reason]
             })
     }
 
@@ -121,10 +121,6 @@ public struct ReportDocument {
         return [intro, "", line(header), "|" + String(repeating: "---|", count: header.count)] + rows.map(line)
     }
 
-    /// An analysis row's verdict: "would hold", "would not hold" or "inconclusive".
-    static func analysisVerdict(_ v: Verdict) -> String {
-        v == .holds ? "**would hold**" : v == .doesNotHold ? "**would not hold**" : "inconclusive"
-    }
 
     /// The 5b rule in every other experiment with a Quiet-STaR setting on the generic corpus.
     var corpusAnalysesSection: [String] {
@@ -141,7 +137,7 @@ public struct ReportDocument {
             header: ["experiment", "task", "reasoning runs from", "reasoning corpus", "generic corpus", "per seed", "by the 5b rule", "rule applied"],
             rows: corpusAnalyses.map { a in
                 [a.experiment, a.task, a.reasoningFrom, a.reasoning, a.generic, a.perSeed,
-                 ReportDocument.analysisVerdict(a.verdict), a.reason]
+                 ReportDocument.verdictCell(a.verdict, would: true), a.reason]
             })
     }
 
@@ -169,9 +165,14 @@ public struct ReportDocument {
         return rows
     }
 
-    /// A claim's verdict as the claims table writes it: "**holds**", "**does not hold**" or "inconclusive".
-    static func verdictCell(_ v: Verdict) -> String {
-        v == .holds ? "**holds**" : v == .doesNotHold ? "**does not hold**" : "inconclusive"
+    /// A verdict as the tables write it: "**holds**", "**does not hold**" or "inconclusive"; for an
+    /// analysis row (`would`), "**would hold**" and "**would not hold**".
+    static func verdictCell(_ v: Verdict, would: Bool = false) -> String {
+        switch v {
+        case .holds: return would ? "**would hold**" : "**holds**"
+        case .doesNotHold: return would ? "**would not hold**" : "**does not hold**"
+        case .inconclusive: return "inconclusive"
+        }
     }
 
     var rules: [String] {
