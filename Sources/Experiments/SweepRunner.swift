@@ -88,10 +88,17 @@ public struct SweepRunner {
     public func work(progress: SweepProgress) throws -> Summary {
         let todo = runs
         var executed: [String] = [], busy: [String] = []
-        // Re-read after each run: other processes of the sweep finish runs too.
+        // Re-read before and after each run: other processes of the sweep finish runs too.
         func finished() -> Int { todo.filter { run($0).status.isFinished }.count }
         var done = finished()
         var seconds: [Double] = []
+        // The sweep line the progress shows (also in each evaluation line): runs finished by any
+        // process, and the ETA from this process's own run times.
+        func sweepETA() -> Double? {
+            guard !seconds.isEmpty else { return nil }
+            return Self.sweepETA(remaining: todo.count - done, secondsPerRun: seconds.reduce(0, +) / Double(seconds.count),
+                                 processes: options.sharedBy)
+        }
         progress.sweep(done: done, total: todo.count, eta: nil)
         for spec in todo {
             let r = run(spec)
@@ -100,6 +107,8 @@ public struct SweepRunner {
             guard let lock = try FileLock.tryLock(r.lockPath) else { busy.append(spec.id); continue }
             defer { lock.unlock() }
             if r.status.isFinished { continue }  // finished by another process meanwhile
+            done = finished()
+            progress.sweep(done: done, total: todo.count, eta: sweepETA())
             progress.line("\(spec.id): starting (run \(spec.index + 1) of \(plan.runs.count))")
             let t0 = Date()
             var baseSeconds: Double?
@@ -109,8 +118,7 @@ public struct SweepRunner {
             seconds.append(wall - (baseSeconds ?? 0))
             executed.append(spec.id)
             done = finished()
-            let eta = Self.sweepETA(remaining: todo.count - done, secondsPerRun: seconds.reduce(0, +) / Double(seconds.count),
-                                    processes: options.sharedBy)
+            let eta = sweepETA()
             progress.sweep(done: done, total: todo.count, eta: eta)
             let base = baseSeconds.map { " (base model \(SweepProgress.time($0)) of it)" } ?? ""
             progress.line("\(spec.id): \(status) in \(SweepProgress.time(wall))\(base) [\(done)/\(todo.count) runs\(eta.map { ", sweep ETA \(SweepProgress.time($0))" } ?? "")]")
@@ -159,7 +167,7 @@ public struct SweepRunner {
     }
 }
 
-/// `--only` names a run the experiment does not have.
+/// `--only` (or `sweep data --run`) names a run the experiment does not have.
 public struct SweepSelectionError: Error, CustomStringConvertible {
     public let message: String
     public var description: String { message }

@@ -215,6 +215,43 @@ final class EndToEndTests: XCTestCase {
         XCTAssertEqual(SweepRunner.sweepETA(remaining: 1, secondsPerRun: 60, processes: 0), 60)
     }
 
+    /// A run's evaluation lines count the runs other processes finished before it started, not only
+    /// those this process had counted after its own last run.
+    func testEvaluationLinesCountRunsFinishedElsewhereBeforeTheRunStarted() throws {
+        let text = Self.sweepText(name: "stale", sweep: #"{"quietstar.thoughtLength": [2, 3, 4]}"#)
+        let elsewhere = try runner(text)
+        XCTAssertEqual(try elsewhere.execute(progress: quiet()).complete.count, 3)
+        let other = results
+        results = NSTemporaryDirectory() + "qs-exp-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: other) }
+        try FileManager.default.createDirectory(atPath: results, withIntermediateDirectories: true)
+        let r = try runner(text)
+        // Another process finishes run 2 just after this one finished run 0 (and counted 1 of 3).
+        var lines: [String] = []
+        let progress = SweepProgress(live: false) { line in
+            lines.append(line)
+            if line.hasPrefix("\(r.runs[0].id): complete in") {
+                let done = elsewhere.run(elsewhere.runs[2]), target = r.run(r.runs[2])
+                try? FileManager.default.createDirectory(atPath: target.directory, withIntermediateDirectories: true)
+                for (from, to) in [(done.logPath, target.logPath), (done.configPath, target.configPath),
+                                   (done.checkpointPath, target.checkpointPath)] {
+                    try? FileManager.default.copyItem(atPath: from, toPath: to)
+                }
+            }
+        }
+        let summary = try r.execute(progress: progress)
+        XCTAssertEqual(summary.executed, [r.runs[0].id, r.runs[1].id])
+        XCTAssertEqual(summary.complete.count, 3)
+        let first = lines.filter { $0.contains(" \(r.runs[0].id) eval step ") }
+        XCTAssertFalse(first.isEmpty, "\(lines)")
+        for line in first { XCTAssertTrue(line.hasPrefix("[0/3 runs]"), line) }
+        let evals = lines.filter { $0.contains(" \(r.runs[1].id) eval step ") }
+        XCTAssertFalse(evals.isEmpty, "\(lines)")
+        for line in evals { XCTAssertTrue(line.hasPrefix("[2/3 runs"), line) }
+        let finished = try XCTUnwrap(lines.first { $0.hasPrefix("\(r.runs[1].id): complete in") })
+        XCTAssertTrue(finished.hasSuffix("[3/3 runs]\n"), finished)
+    }
+
     /// The run that pretrains the shared base model says how long the base model took, and only that
     /// run: the sweep ETA is taken from the runs' own time, without the one-off pretraining.
     func testProgressSaysWhichRunPretrainedTheBaseModel() throws {
