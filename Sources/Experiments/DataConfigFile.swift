@@ -22,8 +22,8 @@ public enum DataConfigFile {
     public static func load(file: String, run id: String) throws -> DataConfig {
         let plan = try SweepPlan.load(file: file)
         guard let run = plan.runs.first(where: { $0.id == id }) else {
-            throw ExperimentError(file: file, path: "runs", problem: "no run with id \"\(id)\"",
-                                  allowed: plan.runs.map(\.id).joined(separator: ", "))
+            throw SweepSelectionError(message: "--run: \(file) has no run \"\(id)\". Its runs: "
+                                      + plan.runs.map(\.id).joined(separator: ", ") + ".")
         }
         return run.experiment.data
     }

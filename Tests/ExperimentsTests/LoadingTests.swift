@@ -184,8 +184,8 @@ final class LoadingTests: XCTestCase {
         XCTAssertEqual(try DataConfigFile.load(file: file.path).kb.hops, 3)
         XCTAssertThrowsError(try DataConfigFile.load(file: file.path, run: "hops=4_seed=1")) { e in
             let text = "\(e)"
-            XCTAssertTrue(text.contains(file.path) && text.contains("no run with id \"hops=4_seed=1\"")
-                          && text.contains(plan.runs.map(\.id).joined(separator: ", ")), text)
+            XCTAssertTrue(text.hasPrefix("--run: \(file.path) has no run \"hops=4_seed=1\". Its runs: ")
+                          && text.hasSuffix(plan.runs.map(\.id).joined(separator: ", ") + "."), text)
         }
     }
 
