@@ -19,7 +19,10 @@ public struct RunSpec: Sendable {
     /// generic corpus, so `data.corpus.generic` is hashed as its default: experiments that differ
     /// only in it share a base model, and keys made before any experiment set it stay the same.
     /// (The reasoning corpus is hashed as set, as it always was, so existing keys stay valid.)
-    public var baseKey: String {
+    public var baseKey: String { Self.baseKey(resolved: resolved) }
+
+    /// `baseKey` of a resolved experiment (a run's saved `<id>.json`).
+    public static func baseKey(resolved: JSON) -> String {
         var data = resolved["data"] ?? .null
         data.set("eval", .null)
         data.set(path: ["corpus", "generic"], ExperimentSchema.encode(CorpusMixture.generic))

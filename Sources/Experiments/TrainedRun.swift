@@ -21,12 +21,44 @@ public struct TrainedRun {
     public let experiment: Experiment
     public let vocabulary: Vocabulary
     public let model: QuietSTaRModel
+    /// The cache key of the run's base model (`RunSpec.baseKey` of its saved configuration).
+    public let baseKey: String
 
     public var configPath: String { "\(directory)/\(id).json" }
     public var logPath: String { "\(directory)/\(id).h5" }
     public var checkpointPath: String { "\(directory)/\(id).ckpt" }
     /// `<experiment>/<id>`, unambiguous within a results folder.
     public var name: String { "\(experimentName)/\(id)" }
+    /// Where the sweep cached the run's base model: `<results>/.cache/base-<baseKey>/model.ckpt`,
+    /// `<results>` being the folder that holds the run's experiment folder.
+    public var baseCheckpointPath: String {
+        URL(fileURLWithPath: directory).deletingLastPathComponent().appendingPathComponent(".cache/base-\(baseKey)/model.ckpt").path
+    }
+
+    /// The run with its base model in place of its trained weights and without thoughts (`method`
+    /// noThought): the model before continued training. The base model must be in the cache
+    /// (`baseCheckpointPath`); a fresh clone has none, so the error says how to make it.
+    public func withBaseModel() throws -> TrainedRun {
+        let path = baseCheckpointPath
+        guard FileManager.default.fileExists(atPath: path) else {
+            let results = URL(fileURLWithPath: directory).deletingLastPathComponent().path
+            let file = Self.experimentFile(named: experimentName) ?? "<the experiment file named \"\(experimentName)\">"
+            throw TrainedRunError("run \(name) has no base model \(path) (base models are cached where the sweep ran and are"
+                                  + " not kept in git); to make it, train this run again, `swift run sweep \(file) --only \(id)"
+                                  + " --results <folder>` (its base model is pretrained first, from the same seed), then name"
+                                  + " the run <folder>/\(experimentName)/\(id).ckpt; the results folder was \(results)")
+        }
+        var config = experiment.quietstar
+        config.method = .noThought
+        var scratch = RNG(seed: 0)  // a no-thought model reads none of the other parameters
+        let gpt: GPT
+        do { gpt = try BaseModel.load(path, experiment: experiment) } catch {
+            throw TrainedRunError("base model \(path) of run \(name) cannot be read: \(error)")
+        }
+        return TrainedRun(experimentName: experimentName, id: id, directory: directory, experiment: experiment,
+                          vocabulary: vocabulary, model: QuietSTaRModel(gpt: gpt, config: config, using: &scratch),
+                          baseKey: baseKey)
+    }
 
     /// Finds and loads a run (see the type's comment for the ways to name it).
     public static func load(_ reference: String, results: String = "results") throws -> TrainedRun {
@@ -77,6 +109,7 @@ public struct TrainedRun {
             throw TrainedRunError("run \(directory)/\(id): neither \(json) nor the config attribute of \(h5) can be read")
         }
         let experiment = try resolvedExperiment(configText, file: configFile)
+        let baseKey = RunSpec.baseKey(resolved: try JSONParser.parse(configText))
         let vocabulary = try Vocabulary(config: experiment.data)
         var scratch = RNG(seed: 0)  // every parameter is overwritten by the checkpoint
         let gpt = GPT(BaseModel.config(experiment, vocab: vocabulary.count, context: experiment.runContext), using: &scratch)
@@ -90,7 +123,7 @@ public struct TrainedRun {
         }
         let name = URL(fileURLWithPath: directory).lastPathComponent
         return TrainedRun(experimentName: name, id: id, directory: directory, experiment: experiment,
-                          vocabulary: vocabulary, model: model)
+                          vocabulary: vocabulary, model: model, baseKey: baseKey)
     }
 
     /// The experiment of a resolved JSON (`<id>.json`), merged over today's defaults so that a

@@ -16,9 +16,12 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "Sampling temperature (default: greedy).") var temperature: Float?
     @Option(help: "Sampling seed (next tokens and sampled thoughts).") var seed: UInt64 = 0
     @Flag(help: "Show each thought, dimmed, before the token it preceded.") var showThoughts = false
+    @Flag(help: "Continue with the run's base model (before continued training, no thoughts) instead, from the base-model cache of the results folder that holds the run.")
+    var base = false
 
     func run() throws {
-        let trained = try TrainedRun.load(reference, results: results)
+        var trained = try TrainedRun.load(reference, results: results)
+        if base { trained = try trained.withBaseModel() }
         let g = try TextGeneration.generate(trained, prompt: try trained.encode(prompt), maxTokens: maxTokens,
                                             temperature: temperature, seed: seed)
         let style = TerminalStyle.standardOutput()

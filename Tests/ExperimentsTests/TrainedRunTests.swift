@@ -40,6 +40,47 @@ final class TrainedRunTests: XCTestCase {
         XCTAssertEqual(runs[0].experiment.eval.cot.items, 4)
     }
 
+    /// `withBaseModel` (`sweep generate --base`) finds the base model the sweep cached for the run
+    /// (the key from the saved configuration is the sweep's), loads its weights, not the trained
+    /// ones, and predicts without thoughts; without the cache it says how to make the base model.
+    func testBaseModelOfARunIsTheCachedOneWithoutThoughts() throws {
+        let (results, id) = TrainedRunFixture.trained
+        let run = try TrainedRun.load(id, results: results)
+        let spec = try XCTUnwrap(try SweepPlan.load(file: results + "/inspect.json").runs.first { $0.id == id })
+        XCTAssertEqual(run.baseKey, spec.baseKey)
+        XCTAssertEqual(URL(fileURLWithPath: run.baseCheckpointPath).standardizedFileURL.path,
+                       URL(fileURLWithPath: BaseModel.checkpointPath(for: spec, cache: results + "/.cache")).standardizedFileURL.path)
+        let base = try run.withBaseModel()
+        XCTAssertEqual(base.model.config.method, .noThought)
+        XCTAssertEqual(run.model.config.method, .quietSTaR)
+        let cached = try BaseModel.load(run.baseCheckpointPath, experiment: run.experiment)
+        let names = base.model.gpt.namedParameters.map(\.0)
+        XCTAssertEqual(names, cached.namedParameters.map(\.0))
+        XCTAssertEqual(base.model.gpt.namedParameters.map(\.1.data), cached.namedParameters.map(\.1.data))
+        XCTAssertNotEqual(base.model.gpt.namedParameters.map(\.1.data), run.model.gpt.namedParameters.map(\.1.data),
+                          "continued training changed no weight")
+        // No thoughts: the prediction after the prompt is the base GPT's own.
+        let tokens = try run.encode("Q: bob has 3 . ann has 2 more than bob .")
+        var rng = RNG(seed: 3)
+        let mixed = base.model.predictLastWithThoughts(prompts: [tokens], decoding: .sampled, using: &rng).mixedLogits
+        let plain = cached.forward(tokens: tokens, batch: 1, length: tokens.count)
+        let v = cached.config.vocab
+        XCTAssertEqual(mixed, Array(plain.logits.data[((tokens.count - 1) * v)..<(tokens.count * v)]))
+
+        // A copy of the run in a results folder without the cache.
+        let copy = scratch + "/" + TrainedRunFixture.name
+        try FileManager.default.createDirectory(atPath: copy, withIntermediateDirectories: true)
+        for ext in ["ckpt", "json", "h5"] {
+            try FileManager.default.copyItem(atPath: "\(TrainedRunFixture.directory)/\(id).\(ext)", toPath: "\(copy)/\(id).\(ext)")
+        }
+        let moved = try TrainedRun.load("\(copy)/\(id).ckpt")
+        XCTAssertEqual(moved.baseKey, run.baseKey)
+        XCTAssertThrowsError(try moved.withBaseModel()) { e in
+            let m = "\(e)"
+            XCTAssertTrue(m.contains("has no base model \(scratch)/.cache/base-\(run.baseKey)/model.ckpt") && m.contains("--only \(id)"), m)
+        }
+    }
+
     func testSavedAndReloadedModelGivesBitIdenticalLogits() throws {
         let (results, id) = TrainedRunFixture.trained
         let a = try TrainedRun.load(id, results: results)
