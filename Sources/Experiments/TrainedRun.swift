@@ -41,12 +41,11 @@ public struct TrainedRun {
     public func withBaseModel() throws -> TrainedRun {
         let path = baseCheckpointPath
         guard FileManager.default.fileExists(atPath: path) else {
-            let results = URL(fileURLWithPath: directory).deletingLastPathComponent().path
-            let file = Self.experimentFile(named: experimentName) ?? "<the experiment file named \"\(experimentName)\">"
-            throw TrainedRunError("run \(name) has no base model \(path) (base models are cached where the sweep ran and are"
-                                  + " not kept in git); to make it, train this run again, `swift run sweep \(file) --only \(id)"
-                                  + " --results <folder>` (its base model is pretrained first, from the same seed), then name"
-                                  + " the run <folder>/\(experimentName)/\(id).ckpt; the results folder was \(results)")
+            let file = Self.experimentFile(named: experimentName, run: id) ?? "<the experiment file named \"\(experimentName)\">"
+            throw TrainedRunError("run \(name) has no base model \(path) (a sweep caches base models in its results folder's"
+                                  + " .cache, which is not kept in git). To make it, train this run again, `swift run sweep \(file)"
+                                  + " --only \(id) --results <folder>` (its base model is pretrained first, from the same seed),"
+                                  + " then name the run <folder>/\(experimentName)/\(id).ckpt")
         }
         var config = experiment.quietstar
         config.method = .noThought
@@ -67,18 +66,31 @@ public struct TrainedRun {
     }
 
     /// The experiment file whose `name` is `name`: `<folder>/<name>.json` if it has that name, else
-    /// the first file of `folder` (sorted) that does; nil if none.
-    static func experimentFile(named name: String, in folder: String = "experiments") -> String? {
+    /// the first file of `folder` (sorted), then of its subfolders (experiments/replication/), that
+    /// does; given a run id, the first such file that has that run (the replication's files share
+    /// their originals' names), else the first named one; nil if none.
+    static func experimentFile(named name: String, in folder: String = "experiments", run id: String? = nil) -> String? {
+        let fm = FileManager.default
         func named(_ path: String) -> Bool {
-            guard let data = FileManager.default.contents(atPath: path),
+            guard let data = fm.contents(atPath: path),
                   let json = try? JSONParser.parse(String(decoding: data, as: UTF8.self)),
                   case .string(let n)? = json["name"] else { return false }
             return n == name
         }
+        func jsonFiles(_ dir: String) -> [String] {
+            ((try? fm.contentsOfDirectory(atPath: dir)) ?? []).filter { $0.hasSuffix(".json") }.sorted().map { "\(dir)/\($0)" }
+        }
+        let subfolders = ((try? fm.contentsOfDirectory(atPath: folder)) ?? []).sorted().map { "\(folder)/\($0)" }.filter {
+            var isDir: ObjCBool = false
+            return fm.fileExists(atPath: $0, isDirectory: &isDir) && isDir.boolValue
+        }
         let direct = "\(folder)/\(name).json"
-        if named(direct) { return direct }
-        let files = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
-        return files.filter { $0.hasSuffix(".json") }.sorted().map { "\(folder)/\($0)" }.first(where: named)
+        var candidates = [direct] + jsonFiles(folder).filter { $0 != direct } + subfolders.flatMap(jsonFiles)
+        candidates = candidates.filter(named)
+        if let id, let file = candidates.first(where: { (try? SweepPlan.load(file: $0))?.runs.contains { $0.id == id } ?? false }) {
+            return file
+        }
+        return candidates.first
     }
 
     /// Loads the run `<directory>/<id>.*`.
@@ -91,7 +103,7 @@ public struct TrainedRun {
             if status == .complete {
                 // A fresh clone has the logs but not the checkpoints (kept out of git).
                 let experiment = URL(fileURLWithPath: directory).lastPathComponent
-                let file = experimentFile(named: experiment) ?? "<the experiment file named \"\(experiment)\">"
+                let file = experimentFile(named: experiment, run: id) ?? "<the experiment file named \"\(experiment)\">"
                 text += ". Checkpoints are not kept in git; to make this one again, train just this run into another"
                     + " folder, `swift run sweep \(file) --only \(id) --results <folder>` (the"
                     + " same seed gives the same model; its base model is pretrained first), then name the run"

@@ -215,6 +215,15 @@ final class TrainedRunTests: XCTestCase {
         XCTAssertEqual(TrainedRun.experimentFile(named: "a", in: folder), "\(folder)/my-sweep.json")
         XCTAssertEqual(TrainedRun.experimentFile(named: "b", in: folder), "\(folder)/a.json")
         XCTAssertEqual(TrainedRun.experimentFile(named: "thought-length"), "experiments/thought-length.json")
+        // Files in subfolders share their originals' names: the one that has the run is named.
+        try FileManager.default.createDirectory(atPath: "\(folder)/other-seeds", withIntermediateDirectories: true)
+        try Data(#"{"name": "a", "seeds": [7]}"#.utf8).write(to: URL(fileURLWithPath: "\(folder)/other-seeds/my-sweep.json"))
+        XCTAssertEqual(TrainedRun.experimentFile(named: "a", in: folder), "\(folder)/my-sweep.json")
+        XCTAssertEqual(TrainedRun.experimentFile(named: "a", in: folder, run: "seed=1"), "\(folder)/my-sweep.json")
+        XCTAssertEqual(TrainedRun.experimentFile(named: "a", in: folder, run: "seed=7"), "\(folder)/other-seeds/my-sweep.json")
+        XCTAssertEqual(TrainedRun.experimentFile(named: "a", in: folder, run: "seed=9"), "\(folder)/my-sweep.json")
+        XCTAssertEqual(TrainedRun.experimentFile(named: "thought-length", run: "thoughtLength=11_seed=7"),
+                       "experiments/replication/thought-length.json")
 
         // Words outside the vocabulary.
         let run = try TrainedRun.load(id, results: results)
