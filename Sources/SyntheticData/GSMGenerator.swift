@@ -50,13 +50,26 @@ public struct GSMSkeleton: Equatable, Sendable {
 
     public func isHeldOut(fraction: Double) -> Bool { inHeldOutBucket(hash, fraction: fraction) }
 
-    /// (train, held-out) counts over the skeleton space of one k (at most `limit` enumerated).
-    static func countSplit(config: GSMConfig, k: Int, limit: Int) -> (Int, Int) {
+    /// Number of skeletons with k operations (start values x (operations x operands)^k), or nil
+    /// above `Int.max`.
+    public static func count(config: GSMConfig, k: Int) -> Int? {
+        let perStep = config.operations.compactMap(GSMOperation.init(rawValue:)).count
+            * (config.maxOperand - config.minOperand + 1)
+        var total = config.modulus
+        for _ in 0..<k {
+            let (product, overflow) = total.multipliedReportingOverflow(by: perStep)
+            if overflow { return nil }
+            total = product
+        }
+        return total
+    }
+
+    /// (train, held-out) counts over the skeleton space of one k (at most `limit` enumerated: the
+    /// counts add up to the space's size when it has at most `limit` skeletons).
+    public static func countSplit(config: GSMConfig, k: Int, limit: Int) -> (train: Int, heldOut: Int) {
         let ops = config.operations.compactMap(GSMOperation.init(rawValue:))
         let operands = Array(config.minOperand...config.maxOperand)
-        let perStep = ops.count * operands.count
-        var total = config.modulus
-        for _ in 0..<k { total = total > limit ? total : total * perStep }
+        let total = count(config: config, k: k) ?? Int.max
         var train = 0, held = 0
         for index in 0..<min(total, limit) {
             var r = index

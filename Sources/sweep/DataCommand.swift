@@ -48,6 +48,11 @@ struct DataCommand: ParsableCommand {
         @Option(help: "Text form: worked, direct or story.") var format: String = "worked"
         @Option(help: "Number of operations k (default: uniform over the configured range).") var k: Int?
         @Flag(help: "Draw from the held-out (evaluation) split.") var heldOut = false
+        @Flag(help: ArgumentHelp(
+            "Instead of samples: for each k, how many problem skeletons the train and held-out splits have.",
+            discussion: "A skeleton is a problem's start value, operations and operands; names and distractors do not count. "
+                + "The splits are by skeleton, so an evaluation set of k operations draws from the held-out ones only."))
+        var splits = false
 
         func validate() throws {
             guard GSMFormat(rawValue: format) != nil else {
@@ -60,6 +65,18 @@ struct DataCommand: ParsableCommand {
             let gen = try GSMGenerator(config: v.config.gsm)
             if let k, !v.config.gsm.stepRange.contains(k) {
                 throw ValidationError("--k must be in \(v.config.gsm.stepRange) (got \(k))")
+            }
+            if splits {
+                let limit = 10_000_000
+                for k in v.config.gsm.stepRange where self.k == nil || self.k == k {
+                    let (train, held) = GSMSkeleton.countSplit(config: v.config.gsm, k: k, limit: limit)
+                    if let total = GSMSkeleton.count(config: v.config.gsm, k: k), total <= limit {
+                        print("k = \(k): \(total) skeletons, \(train) train, \(held) held out")
+                    } else {
+                        print("k = \(k): more than \(limit) skeletons; of the first \(limit), \(train) train, \(held) held out")
+                    }
+                }
+                return
             }
             var rng = SplitMix64(seed: common.seed)
             for _ in 0..<common.count {
