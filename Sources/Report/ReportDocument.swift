@@ -121,7 +121,6 @@ public struct ReportDocument {
         return [intro, "", line(header), "|" + String(repeating: "---|", count: header.count)] + rows.map(line)
     }
 
-
     /// The 5b rule in every other experiment with a Quiet-STaR setting on the generic corpus.
     var corpusAnalysesSection: [String] {
         analysisSection(

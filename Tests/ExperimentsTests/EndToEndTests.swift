@@ -36,6 +36,27 @@ final class EndToEndTests: XCTestCase {
 
     func quiet() -> SweepProgress { SweepProgress(live: false, write: { _ in }) }
 
+    /// Runs the sweep `text` to the end in this test's results folder (standing in for another
+    /// process), then gives the test a fresh, empty results folder; returns the finished sweep.
+    func finishedElsewhere(_ text: String) throws -> SweepRunner {
+        let elsewhere = try runner(text)
+        XCTAssertEqual(try elsewhere.execute(progress: quiet()).complete.count, elsewhere.runs.count)
+        let other = results
+        addTeardownBlock { try? FileManager.default.removeItem(atPath: other) }
+        results = NSTemporaryDirectory() + "qs-exp-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: results, withIntermediateDirectories: true)
+        return elsewhere
+    }
+
+    /// Another process finishing a run: the finished run's files copied into `run`'s place.
+    func finish(_ run: Run, copying done: Run) {
+        try? FileManager.default.createDirectory(atPath: run.directory, withIntermediateDirectories: true)
+        for (from, to) in [(done.logPath, run.logPath), (done.configPath, run.configPath),
+                           (done.checkpointPath, run.checkpointPath)] {
+            try? FileManager.default.copyItem(atPath: from, toPath: to)
+        }
+    }
+
     func testSweepWritesCompleteLogsResumesAndNeverRecomputes() throws {
         let r = try runner(Self.sweepText(name: "e2e", sweep: #"{"quietstar.method": ["quietSTaR", "noThought", "pause"]}"#))
         let first = try r.execute(progress: quiet())
@@ -179,12 +200,7 @@ final class EndToEndTests: XCTestCase {
     /// worker shares the runs with the others), and the ETA is for waves of N runs at once.
     func testProgressCountsRunsFinishedByOtherProcesses() throws {
         let text = Self.sweepText(name: "shared", sweep: #"{"quietstar.thoughtLength": [2, 3]}"#)
-        let elsewhere = try runner(text)
-        XCTAssertEqual(try elsewhere.execute(progress: quiet()).complete.count, 2)
-        let other = results
-        results = NSTemporaryDirectory() + "qs-exp-\(UUID().uuidString)"
-        defer { try? FileManager.default.removeItem(atPath: other) }
-        try FileManager.default.createDirectory(atPath: results, withIntermediateDirectories: true)
+        let elsewhere = try finishedElsewhere(text)
         let r = try runner(text)
         // Run 0 is held by "another process", which finishes it while this one trains run 1.
         let held = r.run(r.runs[0])
@@ -193,13 +209,7 @@ final class EndToEndTests: XCTestCase {
         var lines: [String] = []
         let progress = SweepProgress(live: false) { line in
             lines.append(line)
-            if line.contains("\(r.runs[1].id): starting") {
-                let done = elsewhere.run(elsewhere.runs[0])
-                for (from, to) in [(done.logPath, held.logPath), (done.configPath, held.configPath),
-                                   (done.checkpointPath, held.checkpointPath)] {
-                    try? FileManager.default.copyItem(atPath: from, toPath: to)
-                }
-            }
+            if line.contains("\(r.runs[1].id): starting") { self.finish(held, copying: elsewhere.run(elsewhere.runs[0])) }
         }
         let summary = try r.execute(progress: progress)
         lock.unlock()
@@ -219,25 +229,13 @@ final class EndToEndTests: XCTestCase {
     /// those this process had counted after its own last run.
     func testEvaluationLinesCountRunsFinishedElsewhereBeforeTheRunStarted() throws {
         let text = Self.sweepText(name: "stale", sweep: #"{"quietstar.thoughtLength": [2, 3, 4]}"#)
-        let elsewhere = try runner(text)
-        XCTAssertEqual(try elsewhere.execute(progress: quiet()).complete.count, 3)
-        let other = results
-        results = NSTemporaryDirectory() + "qs-exp-\(UUID().uuidString)"
-        defer { try? FileManager.default.removeItem(atPath: other) }
-        try FileManager.default.createDirectory(atPath: results, withIntermediateDirectories: true)
+        let elsewhere = try finishedElsewhere(text)
         let r = try runner(text)
         // Another process finishes run 2 just after this one finished run 0 (and counted 1 of 3).
         var lines: [String] = []
         let progress = SweepProgress(live: false) { line in
             lines.append(line)
-            if line.hasPrefix("\(r.runs[0].id): complete in") {
-                let done = elsewhere.run(elsewhere.runs[2]), target = r.run(r.runs[2])
-                try? FileManager.default.createDirectory(atPath: target.directory, withIntermediateDirectories: true)
-                for (from, to) in [(done.logPath, target.logPath), (done.configPath, target.configPath),
-                                   (done.checkpointPath, target.checkpointPath)] {
-                    try? FileManager.default.copyItem(atPath: from, toPath: to)
-                }
-            }
+            if line.hasPrefix("\(r.runs[0].id): complete in") { self.finish(r.run(r.runs[2]), copying: elsewhere.run(elsewhere.runs[2])) }
         }
         let summary = try r.execute(progress: progress)
         XCTAssertEqual(summary.executed, [r.runs[0].id, r.runs[1].id])
