@@ -74,6 +74,7 @@ final class NNTests: XCTestCase {
         mlp.layers[0].weight.data[2] = 3.4e38
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ck-\(UUID())")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: dir) }
         let path = dir.appendingPathComponent("m.ckpt").path
         try Checkpoint.save(mlp.namedParameters, to: path)
         var rng2 = RNG(seed: 12)
