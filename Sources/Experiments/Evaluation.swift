@@ -91,16 +91,31 @@ public struct Evaluator: Sendable {
     /// `given`, a thought of exactly t tokens.
     public func evaluate(_ model: QuietSTaRModel, pad: Int, thoughts sources: [ThoughtSource],
                          given: [Int]? = nil) -> [ThoughtSource: Result] {
+        evaluate(model, pad: pad, thoughts: sources, given: given, fixedShares: []).bySource
+    }
+
+    /// `evaluate(_:pad:thoughts:given:)`, and also the model's own thoughts scored with the mixing
+    /// head replaced by each fixed share of the thought's prediction in `fixedShares` (0...1; 0 gives
+    /// the base prediction, 1 the thought's alone): `byShare[j]` is `fixedShares[j]`. NaN for sets
+    /// with answers of more than one token, like the other sources.
+    public func evaluate(_ model: QuietSTaRModel, pad: Int, thoughts sources: [ThoughtSource], given: [Int]? = nil,
+                         fixedShares: [Float]) -> (bySource: [ThoughtSource: Result], byShare: [Result]) {
         let wanted = Set(sources).union([.own])
         precondition(!wanted.contains(.given) || given?.count == model.config.thoughtLength,
                      "Evaluator: the given thought must have t = \(model.config.thoughtLength) tokens")
-        var scores: [ThoughtSource: [SetScore]] = [:]
+        precondition(fixedShares.allSatisfy { (0...1).contains($0) }, "Evaluator: fixed thought shares must be in 0...1")
+        enum Key: Hashable { case source(ThoughtSource), share(Int) }
+        let keys = wanted.map(Key.source) + fixedShares.indices.map(Key.share)
+        var scores: [Key: [SetScore]] = [:]
         for (number, set) in sets.enumerated() {
             var rng = RNG(seed: seed).fork(UInt64(number))
-            var soft: [ThoughtSource: Double] = [:], exact: [ThoughtSource: Double] = [:], weight: [ThoughtSource: Double] = [:]
+            var soft: [Key: Double] = [:], exact: [Key: Double] = [:], weight: [Key: Double] = [:]
+            func add(_ key: Key, _ s: [(soft: Double, exact: Double)], weights: [Double]) {
+                for x in s { soft[key, default: 0] += x.soft; exact[key, default: 0] += x.exact }
+                weight[key, default: 0] += weights.reduce(0, +)
+            }
             func add(_ source: ThoughtSource, _ s: [(soft: Double, exact: Double)], weights: [Double]) {
-                for x in s { soft[source, default: 0] += x.soft; exact[source, default: 0] += x.exact }
-                weight[source, default: 0] += weights.reduce(0, +)
+                add(.source(source), s, weights: weights)
             }
             if set.items.allSatisfy({ $0.answer.count == 1 }) {
                 // One answer token: only the last prompt position matters. Items of equal prompt
@@ -132,6 +147,14 @@ public struct Evaluator: Sendable {
                         add(source, Evaluator.scoreLast(items, out), weights: out.thoughtWeight.map(Double.init))
                     }
                 }
+                for (j, share) in fixedShares.enumerated() {
+                    for b in batches {
+                        let items = b.map { set.items[$0] }
+                        let out = model.predictLastWithThoughts(prompts: items.map(\.prompt), given: b.map { own[$0] },
+                                                                thoughtShare: share)
+                        add(.share(j), Evaluator.scoreLast(items, out), weights: out.thoughtWeight.map(Double.init))
+                    }
+                }
             } else {
                 for start in stride(from: 0, to: set.items.count, by: batch) {
                     let items = Array(set.items[start..<min(start + batch, set.items.count)])
@@ -145,12 +168,14 @@ public struct Evaluator: Sendable {
                 }
             }
             let n = Double(max(1, set.items.count))
-            for source in wanted {
-                scores[source, default: []].append(SetScore(name: set.name, task: set.task, soft: (soft[source] ?? .nan) / n,
-                                                            exact: (exact[source] ?? .nan) / n, weight: (weight[source] ?? .nan) / n))
+            for key in keys {
+                scores[key, default: []].append(SetScore(name: set.name, task: set.task, soft: (soft[key] ?? .nan) / n,
+                                                         exact: (exact[key] ?? .nan) / n, weight: (weight[key] ?? .nan) / n))
             }
         }
-        return scores.mapValues { Result(sets: $0) }
+        var bySource: [ThoughtSource: Result] = [:]
+        for source in wanted { bySource[source] = Result(sets: scores[.source(source)] ?? []) }
+        return (bySource, fixedShares.indices.map { Result(sets: scores[.share($0)] ?? []) })
     }
 
     /// Scores items with one answer token from the prediction after the last prompt position only

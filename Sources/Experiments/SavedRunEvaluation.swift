@@ -26,6 +26,10 @@ public struct SavedRunEvaluation: Sendable {
     public var givenThoughtText = ""
     /// t, the run's thought length.
     public var thoughtLength = 0
+    /// With the model's own thought and the mixing head replaced by each fixed thought share, when
+    /// asked for: `withFixedShares[j]` is `fixedShares[j]`.
+    public var fixedShares: [Float] = []
+    public var withFixedShares: [Evaluator.Result] = []
 
     /// - items: items per set (nil: the run's `eval.itemsPerSet`; the first n items of each set).
     /// - cotItems: GSM items for chain-of-thought maj@k (nil or 0: none), with the run's `eval.cot`.
@@ -33,8 +37,11 @@ public struct SavedRunEvaluation: Sendable {
     ///   shuffled and after pause tokens.
     /// - givenThought: also score every item after this thought (text in the run's vocabulary, `\n`
     ///   for a line end), which must be exactly t tokens.
+    /// - thoughtShares: also score every item after its own thought with the mixing head replaced by
+    ///   each of these fixed shares of the thought's prediction (0...1).
     public static func evaluate(_ run: TrainedRun, items: Int? = nil, cotItems: Int? = nil,
-                                foreignThoughts: Bool = false, givenThought: String? = nil) throws -> SavedRunEvaluation {
+                                foreignThoughts: Bool = false, givenThought: String? = nil,
+                                thoughtShares: [Float] = []) throws -> SavedRunEvaluation {
         var e = run.experiment
         if let n = items {
             guard (1...100_000).contains(n) else { throw TrainedRunError("--items must be in 1 ... 100000 (got \(n))") }
@@ -56,7 +63,17 @@ public struct SavedRunEvaluation: Sendable {
             return ids
         }
         if given != nil { sources.append(.given) }
-        let scored = evaluator.evaluate(run.model, pad: vocabulary.pad, thoughts: sources, given: given)
+        if !thoughtShares.isEmpty {
+            guard run.model.config.method != .noThought else {
+                throw TrainedRunError("--thought-weights: run \(run.name) is a no-thought run; it has no mixing head to replace")
+            }
+            if let bad = thoughtShares.first(where: { !(0...1).contains($0) }) {
+                throw TrainedRunError("--thought-weights: \(bad) is not a weight; give weights in 0 ... 1 "
+                                      + "(0 = the base prediction, 1 = the thought's prediction alone)")
+            }
+        }
+        let all = evaluator.evaluate(run.model, pad: vocabulary.pad, thoughts: sources, given: given, fixedShares: thoughtShares)
+        let scored = all.bySource
         let with = scored[.own]!
         let without = evaluator.evaluate(run.model.baseOnly(), pad: vocabulary.pad)
         var cot: CoTEvaluation.Result? = nil
@@ -74,6 +91,8 @@ public struct SavedRunEvaluation: Sendable {
         out.withGivenThought = scored[.given]
         out.givenThoughtText = given.map { run.vocabulary.decode($0) } ?? ""
         out.thoughtLength = e.quietstar.thoughtLength
+        out.fixedShares = thoughtShares
+        out.withFixedShares = all.byShare
         return out
     }
 
@@ -99,15 +118,15 @@ public struct SavedRunEvaluation: Sendable {
         }
         lines.append(String(format: "thought weight (the thought's share of the mixed prediction at the answer, mean): gsm %.3f, csqa %.3f",
                             withThoughts.gsmWeight, withThoughts.csqaWeight))
-        // Soft score of each result per set, then per task mean, one column each.
-        func softColumns(_ names: [String], _ results: [Evaluator.Result]) {
+        // Soft score (or another score) of each result per set, then per task mean, one column each.
+        func softColumns(_ names: [String], _ results: [Evaluator.Result], score: KeyPath<Evaluator.SetScore, Double> = \.soft) {
             lines.append(pad("set", width) + "  diff" + names.map { String(repeating: " ", count: max(1, 9 - $0.count)) + $0 }.joined())
             for (number, level) in difficulties.enumerated() {
                 lines.append(pad(withThoughts.sets[number].name, width) + String(format: "  %4d", level) + "  "
-                             + results.map { f($0.sets[number].soft) }.joined(separator: "  "))
+                             + results.map { f($0.sets[number][keyPath: score]) }.joined(separator: "  "))
             }
             for (task, name) in [(EvalTask.gsm, "gsm (mean)"), (.csqa, "csqa (mean)")] {
-                lines.append(pad(name, width) + "      " + "  " + results.map { f($0.mean(task, \.soft)) }.joined(separator: "  "))
+                lines.append(pad(name, width) + "      " + "  " + results.map { f($0.mean(task, score)) }.joined(separator: "  "))
             }
             for (task, name) in [(EvalTask.gsm, "gsm weight"), (.csqa, "csqa weight")] {
                 lines.append(pad(name, width) + "      " + "  " + results.map { f($0.mean(task, \.weight)) }.joined(separator: "  "))
@@ -124,6 +143,16 @@ public struct SavedRunEvaluation: Sendable {
             lines.append("given thought, soft score: own = the model's thought, given = \"\(givenThoughtText.replacingOccurrences(of: "\n", with: "\\n"))\" "
                          + "before every item, base = no thought")
             softColumns(["own", "given", "base"], [withThoughts, given, withoutThoughts])
+        }
+        if !fixedShares.isEmpty {
+            let names = ["own"] + fixedShares.map { "w=" + String(format: "%g", Double($0)) } + ["base"]
+            let results = [withThoughts] + withFixedShares + [withoutThoughts]
+            for (score, label) in [(\Evaluator.SetScore.soft, "soft score"), (\Evaluator.SetScore.exact, "exact match")] {
+                lines.append("")
+                lines.append("fixed thought weight, \(label): own = the model's thought at the mixing head's weight, w=x = the same "
+                             + "thought with the head replaced by the thought's share x of the mixed prediction, base = no thought")
+                softColumns(names, results, score: score)
+            }
         }
         if let c = cot {
             lines.append("")

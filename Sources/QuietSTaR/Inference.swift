@@ -54,17 +54,20 @@ extension QuietSTaRModel {
     /// (t tokens) is fed between the markers after prompt r, with the model's own markers and mixing
     /// head (e.g. another prompt's thought, to ask whether a thought's content matters). Fed as is:
     /// forbidden tokens are not checked. A no-thought model ignores them.
-    public func predictLastWithThoughts(prompts: [[Int]], given thoughts: [[Int]]) -> ThinkingOutput {
+    /// - thoughtShare: nil for the mixing head's weight; otherwise the mixing head is replaced by
+    ///   this fixed share of the thought's prediction (0 gives the base prediction, 1 the thought's
+    ///   alone), at every prompt. Inference only: training always uses the head.
+    public func predictLastWithThoughts(prompts: [[Int]], given thoughts: [[Int]], thoughtShare fixedShare: Float? = nil) -> ThinkingOutput {
         let t = config.thoughtLength
         var rng = RNG(seed: 0)   // unused: nothing is sampled
         if config.method == .noThought { return predictLast(prompts: prompts, decoding: .greedy, using: &rng) }
         precondition(thoughts.count == prompts.count && thoughts.allSatisfy { $0.count == t },
                      "predictLastWithThoughts: one thought of \(t) tokens per prompt")
         let steps = (0..<t).map { s in thoughts.map { $0[s] } }
-        return predictLast(prompts: prompts, decoding: .replay(steps), using: &rng)
+        return predictLast(prompts: prompts, decoding: .replay(steps), thoughtShare: fixedShare, using: &rng)
     }
 
-    func predictLast(prompts: [[Int]], decoding: Decoding, using rng: inout RNG) -> ThinkingOutput {
+    func predictLast(prompts: [[Int]], decoding: Decoding, thoughtShare fixedShare: Float? = nil, using rng: inout RNG) -> ThinkingOutput {
         let b = prompts.count
         precondition(b > 0 && Set(prompts.map(\.count)).count == 1, "predictLastWithThoughts: prompts must share one length")
         let n = prompts[0].count, v = gpt.config.vocab
@@ -77,7 +80,8 @@ extension QuietSTaRModel {
         }
         let roll = think(prefix: base.kv, positions: [Int](repeating: n - 1, count: b), batch: b, length: 1,
                          decoding: decoding, keepLogPi: false, using: &rng)
-        let w = mixingWeight(base: lastHidden, thought: roll.endHidden)
+        let w = fixedShare.map { fixedMixingWeight(share: $0, rows: b, length: 1) }
+            ?? mixingWeight(base: lastHidden, thought: roll.endHidden)
         let mixed = gpt.logits(mix(base: lastHidden, thought: roll.endHidden, w: w))
         var thoughts = [[Int]](repeating: [], count: b)
         for s in roll.tokens { for r in 0..<b { thoughts[r].append(s[r]) } }

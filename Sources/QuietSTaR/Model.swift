@@ -73,6 +73,16 @@ public final class QuietSTaRModel: Module {
         }
     }
 
+    /// A constant mixing weight (rows, L, 1) that gives the thought's prediction `share` of the mix
+    /// on either side: w = share on the thought side, 1 - share on the base side. Used in place of
+    /// the mixing head at inference, to ask what the head's weighting costs or gains. Like the
+    /// head's own weight (without a sigmoid), the share may lie outside 0...1.
+    func fixedMixingWeight(share: Float, rows: Int, length: Int) -> Tensor {
+        precondition(share.isFinite, "fixed thought share \(share) is not a number")
+        let w = config.mixingSide == .thought ? share : 1 - share
+        return Tensor([Float](repeating: w, count: rows * length), shape: [rows, length, 1])
+    }
+
     /// The weight given to the THOUGHT prediction, whichever side w is on (for logging).
     func thoughtShare(_ w: Float) -> Float { config.mixingSide == .thought ? w : 1 - w }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Experiments
 
 /// `sweep eval <run>`: re-evaluate a saved model on the held-out sets, with and without thoughts.
@@ -17,15 +18,29 @@ struct EvalCommand: ParsableCommand {
     var foreignThoughts = false
     @Option(help: ArgumentHelp("Also score every item after this thought instead of the model's own: exactly t words of the run's vocabulary (\\n for a line end).", valueName: "text"))
     var thought: String?
+    @Option(help: ArgumentHelp("Also score every item after its own thought with the mixing head replaced by this fixed weight: the thought's share of the mixed prediction, in 0 ... 1 (0 = the base prediction, 1 = the thought's alone); repeat, or separate weights by commas.", valueName: "w"))
+    var thoughtWeights: [String] = []
+
+    /// `--thought-weights 0,0.5 --thought-weights 1` -> [0, 0.5, 1].
+    static func weights(_ values: [String]) throws -> [Float] {
+        try values.flatMap { $0.split(separator: ",") }.map { text in
+            guard let w = Float(text.trimmingCharacters(in: .whitespaces)), (0...1).contains(w) else {
+                throw ValidationError("--thought-weights: \"\(text)\" is not a weight in 0 ... 1 "
+                                      + "(0 = the base prediction, 1 = the thought's prediction alone)")
+            }
+            return w
+        }
+    }
 
     func validate() throws {
         if let items, items < 1 { throw ValidationError("--items must be >= 1 (got \(items))") }
         if let cotItems, cotItems < 0 { throw ValidationError("--cot-items must be >= 0 (got \(cotItems))") }
+        _ = try EvalCommand.weights(thoughtWeights)
     }
 
     func run() throws {
         let trained = try TrainedRun.load(reference, results: results)
         print(try SavedRunEvaluation.evaluate(trained, items: items, cotItems: cotItems, foreignThoughts: foreignThoughts,
-                                                        givenThought: thought).table(), terminator: "")
+                                                        givenThought: thought, thoughtShares: EvalCommand.weights(thoughtWeights)).table(), terminator: "")
     }
 }

@@ -177,6 +177,41 @@ final class InspectionTests: XCTestCase {
         }
     }
 
+    /// `--thought-weights`: the own thoughts scored with the mixing head replaced by fixed shares.
+    /// Twin: a head whose output is that share everywhere (last layer zero, bias the share, or its
+    /// logit under a sigmoid) scores the same; share 0 gives the base scores; an out-of-range weight
+    /// is refused.
+    func testFixedThoughtWeightsMatchAConstantHead() throws {
+        let run = try noisyRun()
+        let shares: [Float] = [0, 0.3, 1]
+        let evaluation = try SavedRunEvaluation.evaluate(run, thoughtShares: shares)
+        XCTAssertEqual(evaluation.withFixedShares.count, 3)
+        XCTAssertEqual(evaluation.withThoughts, try SavedRunEvaluation.evaluate(run).withThoughts)
+        for (fixed, base) in zip(evaluation.withFixedShares[0].sets, evaluation.withoutThoughts.sets) {
+            XCTAssertEqual(fixed.soft, base.soft, accuracy: 1e-6, fixed.name)
+            XCTAssertEqual(fixed.exact, base.exact, fixed.name)
+            XCTAssertEqual(fixed.weight, 0, fixed.name)
+        }
+        let own = evaluation.withThoughts.sets.map(\.soft), alone = evaluation.withFixedShares[2].sets.map(\.soft)
+        XCTAssertGreaterThan(zip(own, alone).filter { abs($0 - $1) > 1e-4 }.count, 0, "share 1 moves the scores: the check can fail")
+        let head = run.model.mixingHead.layers.last!
+        for (j, share) in shares.enumerated() where share > 0 && share < 1 {
+            for i in head.weight.data.indices { head.weight.data[i] = 0 }
+            head.bias!.data = [run.model.config.mixingActivation == .sigmoid ? Foundation.log(share / (1 - share)) : share]
+            let constant = try SavedRunEvaluation.evaluate(run).withThoughts
+            for (fixed, twin) in zip(evaluation.withFixedShares[j].sets, constant.sets) {
+                XCTAssertEqual(fixed.soft, twin.soft, accuracy: 1e-5, "\(fixed.name) at \(share)")
+                XCTAssertEqual(fixed.weight, twin.weight, accuracy: 1e-5, "\(fixed.name) at \(share)")
+            }
+        }
+        let table = evaluation.table()
+        XCTAssertTrue(table.contains("fixed thought weight, soft score") && table.contains("fixed thought weight, exact match"), table)
+        XCTAssertTrue(table.contains("w=0.3"), table)
+        XCTAssertThrowsError(try SavedRunEvaluation.evaluate(run, thoughtShares: [1.5])) { error in
+            XCTAssertTrue("\(error)".contains("--thought-weights") && "\(error)".contains("0 ... 1"), "\(error)")
+        }
+    }
+
     func testRenderingsAndJSON() throws {
         let run = try thinkingRun()
         let tokens = try run.encode("Q: bob has 3 .")

@@ -55,6 +55,53 @@ final class LastPositionTests: XCTestCase {
         XCTAssertEqual(ignored.mixedLogits, own.baseLogits)
     }
 
+    /// A fixed thought share replaces the mixing head: share 0 is the base prediction bit for bit,
+    /// share 1 the thought's prediction alone, and in between, on either mixing side, the linear
+    /// blend of the two (the LM head is linear); the head's own weight, put in as a fixed share,
+    /// gives the head's prediction (its twin). The thoughts and base logits do not change.
+    func testFixedThoughtShareReplacesTheMixingHead() {
+        for side in [QuietSTaRConfig.MixingSide.thought, .base] {
+            var m = makeModel(t: 3, seed: 15)
+            if side == .base {
+                var cfg = m.config
+                cfg.mixingSide = .base
+                var rng = RNG(seed: 9)
+                let other = QuietSTaRModel(gpt: m.gpt, config: cfg, using: &rng)
+                for (a, b) in zip(other.namedParameters, m.namedParameters) { a.1.data = b.1.data }
+                m = other
+            }
+            var rng = RNG(seed: 4)
+            let prompts = [[3, 4, 5, 6, 7], [8, 9, 3, 4, 11], [5, 5, 6, 3, 9]]
+            let own = m.predictLastWithThoughts(prompts: prompts, decoding: .greedy, using: &rng)
+            XCTAssertGreaterThan(Set(own.thoughtWeight).count, 1, "the random head gives the rows different weights")
+            let zero = m.predictLastWithThoughts(prompts: prompts, given: own.thoughts, thoughtShare: 0)
+            let one = m.predictLastWithThoughts(prompts: prompts, given: own.thoughts, thoughtShare: 1)
+            XCTAssertEqual(zero.mixedLogits, own.baseLogits, "\(side)")
+            XCTAssertNotEqual(one.mixedLogits, own.baseLogits, "\(side)")
+            XCTAssertEqual(zero.thoughtWeight, [0, 0, 0])
+            XCTAssertEqual(one.thoughtWeight, [1, 1, 1])
+            for out in [zero, one] {
+                XCTAssertEqual(out.thoughts, own.thoughts)
+                XCTAssertEqual(out.baseLogits, own.baseLogits)
+            }
+            let v = m.gpt.config.vocab
+            func blend(_ r: Int, _ s: Float) -> [Float] {
+                (0..<v).map { (1 - s) * own.baseLogits[r * v + $0] + s * one.mixedLogits[r * v + $0] }
+            }
+            let quarter = m.predictLastWithThoughts(prompts: prompts, given: own.thoughts, thoughtShare: 0.25)
+            for r in 0..<prompts.count {
+                let w = own.thoughtWeight[r]
+                let atHead = m.predictLastWithThoughts(prompts: [prompts[r]], given: [own.thoughts[r]], thoughtShare: w)
+                for (j, (x, y)) in zip(blend(r, 0.25), blend(r, w)).enumerated() {
+                    XCTAssertEqual(quarter.mixedLogits[r * v + j], x, accuracy: 1e-3 * max(1, abs(x)), "\(side) row \(r)")
+                    XCTAssertEqual(own.mixedLogits[r * v + j], y, accuracy: 1e-3 * max(1, abs(y)), "\(side) row \(r): head = blend")
+                    XCTAssertEqual(atHead.mixedLogits[j], own.mixedLogits[r * v + j], accuracy: 1e-3 * max(1, abs(y)),
+                                   "\(side) row \(r): fixed at the head's weight = head")
+                }
+            }
+        }
+    }
+
     /// The last-position shortcut equals the last column of thinking at every position.
     func testLastPositionEqualsFullInference() {
         let m = makeModel(t: 3, seed: 13)
