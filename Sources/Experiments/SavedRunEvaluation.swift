@@ -30,6 +30,8 @@ public struct SavedRunEvaluation: Sendable {
     /// asked for: `withFixedShares[j]` is `fixedShares[j]`.
     public var fixedShares: [Float] = []
     public var withFixedShares: [Evaluator.Result] = []
+    /// How the thoughts were decoded (the run's `eval.decoding` unless overridden).
+    public var decoding = QuietSTaRConfig.ThoughtDecoding.greedy
 
     /// - items: items per set (nil: the run's `eval.itemsPerSet`; the first n items of each set).
     /// - cotItems: GSM items for chain-of-thought maj@k (nil or 0: none), with the run's `eval.cot`.
@@ -39,10 +41,13 @@ public struct SavedRunEvaluation: Sendable {
     ///   for a line end), which must be exactly t tokens.
     /// - thoughtShares: also score every item after its own thought with the mixing head replaced by
     ///   each of these fixed shares of the thought's prediction (0...1).
+    /// - decoding: how the thoughts are decoded (nil: the run's `eval.decoding`).
     public static func evaluate(_ run: TrainedRun, items: Int? = nil, cotItems: Int? = nil,
                                 foreignThoughts: Bool = false, givenThought: String? = nil,
-                                thoughtShares: [Float] = []) throws -> SavedRunEvaluation {
+                                thoughtShares: [Float] = [], decoding: QuietSTaRConfig.ThoughtDecoding? = nil) throws -> SavedRunEvaluation {
         var e = run.experiment
+        let model = decoding.map { run.model.withEvalThoughts($0) } ?? run.model
+        if let decoding { e.eval.decoding = decoding }
         if let n = items {
             guard (1...100_000).contains(n) else { throw TrainedRunError("--items must be in 1 ... 100000 (got \(n))") }
             e.eval.itemsPerSet = n
@@ -72,15 +77,15 @@ public struct SavedRunEvaluation: Sendable {
                                       + "(0 = the base prediction, 1 = the thought's prediction alone)")
             }
         }
-        let all = evaluator.evaluate(run.model, pad: vocabulary.pad, thoughts: sources, given: given, fixedShares: thoughtShares)
+        let all = evaluator.evaluate(model, pad: vocabulary.pad, thoughts: sources, given: given, fixedShares: thoughtShares)
         let scored = all.bySource
         let with = scored[.own]!
-        let without = evaluator.evaluate(run.model.baseOnly(), pad: vocabulary.pad)
+        let without = evaluator.evaluate(model.baseOnly(), pad: vocabulary.pad)
         var cot: CoTEvaluation.Result? = nil
         if let c = cotItems, c > 0 {
             var spec = e.eval.cot
             spec.items = c
-            cot = CoTEvaluation(spec: spec, evaluator: evaluator, vocabulary: vocabulary).evaluate(run.model)
+            cot = CoTEvaluation(spec: spec, evaluator: evaluator, vocabulary: vocabulary).evaluate(model)
         }
         var out = SavedRunEvaluation(run: run.name, itemsPerSet: e.eval.itemsPerSet,
                                      difficulties: evaluator.sets.map(\.difficulty), withThoughts: with,
@@ -93,6 +98,7 @@ public struct SavedRunEvaluation: Sendable {
         out.thoughtLength = e.quietstar.thoughtLength
         out.fixedShares = thoughtShares
         out.withFixedShares = all.byShare
+        out.decoding = model.config.evalThoughts
         return out
     }
 
@@ -106,7 +112,7 @@ public struct SavedRunEvaluation: Sendable {
         func cells(_ t: Double, _ b: Double) -> String { "  " + f(t) + " " + f(b) + " " + d(t - b) }
         let width = max(16, withThoughts.sets.map(\.name.count).max() ?? 0)
         var lines = ["\(run): \(itemsPerSet) items per set; soft = p(answer) renormalised over the valid answers, "
-                     + "exact = argmax is the answer; thought = mixed prediction, base = no thought",
+                     + "exact = argmax is the answer; thought = mixed prediction, base = no thought; thoughts \(decoding.rawValue)",
                      pad("", width) + "      " + "  -------- soft ---------" + "  -------- exact --------",
                      pad("set", width) + "  diff" + "  thought    base       Δ" + "  thought    base       Δ"]
         for ((s, b), level) in zip(zip(withThoughts.sets, withoutThoughts.sets), difficulties) {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import QuietSTaR
 import Experiments
 
 /// `sweep eval <run>`: re-evaluate a saved model on the held-out sets, with and without thoughts.
@@ -20,6 +21,16 @@ struct EvalCommand: ParsableCommand {
     var thought: String?
     @Option(help: ArgumentHelp("Also score every item after its own thought with the mixing head replaced by this fixed weight: the thought's share of the mixed prediction, in 0 ... 1 (0 = the base prediction, 1 = the thought's alone); repeat, or separate weights by commas.", valueName: "w"))
     var thoughtWeights: [String] = []
+    @Option(help: ArgumentHelp("How the thoughts are decoded: greedy or sampled (at temperature 1, as in training). Default: the run's eval.decoding.", valueName: "greedy|sampled"))
+    var decoding: String?
+
+    static func decoding(_ text: String?) throws -> QuietSTaRConfig.ThoughtDecoding? {
+        guard let text else { return nil }
+        guard let d = QuietSTaRConfig.ThoughtDecoding(rawValue: text) else {
+            throw ValidationError("--decoding: \"\(text)\" is not a decoding; use greedy or sampled")
+        }
+        return d
+    }
 
     /// `--thought-weights 0,0.5 --thought-weights 1` -> [0, 0.5, 1].
     static func weights(_ values: [String]) throws -> [Float] {
@@ -36,11 +47,13 @@ struct EvalCommand: ParsableCommand {
         if let items, items < 1 { throw ValidationError("--items must be >= 1 (got \(items))") }
         if let cotItems, cotItems < 0 { throw ValidationError("--cot-items must be >= 0 (got \(cotItems))") }
         _ = try EvalCommand.weights(thoughtWeights)
+        _ = try EvalCommand.decoding(decoding)
     }
 
     func run() throws {
         let trained = try TrainedRun.load(reference, results: results)
         print(try SavedRunEvaluation.evaluate(trained, items: items, cotItems: cotItems, foreignThoughts: foreignThoughts,
-                                                        givenThought: thought, thoughtShares: EvalCommand.weights(thoughtWeights)).table(), terminator: "")
+                                                        givenThought: thought, thoughtShares: EvalCommand.weights(thoughtWeights),
+                                                        decoding: EvalCommand.decoding(decoding)).table(), terminator: "")
     }
 }

@@ -212,6 +212,32 @@ final class InspectionTests: XCTestCase {
         }
     }
 
+    /// `--decoding sampled`: the model copy samples its evaluation thoughts exactly as the original
+    /// does when told to; the scores are reproducible, differ from greedy thoughts' and leave the
+    /// base scores alone.
+    func testSampledDecodingOverridesTheRunsEvaluationThoughts() throws {
+        let run = try noisyRun()
+        XCTAssertEqual(run.model.config.evalThoughts, .greedy)
+        let sampledModel = run.model.withEvalThoughts(.sampled)
+        XCTAssertTrue(run.model.withEvalThoughts(.greedy) === run.model)
+        let prompts = [try run.encode("Q: bob has 3 ."), try run.encode("Q: ann has 2 .")]
+        var r1 = RNG(seed: 5), r2 = RNG(seed: 5)
+        let copy = sampledModel.predictLastWithThoughts(prompts: prompts, using: &r1)
+        let told = run.model.predictLastWithThoughts(prompts: prompts, decoding: .sampled, using: &r2)
+        XCTAssertEqual(copy.thoughts, told.thoughts)
+        XCTAssertEqual(copy.mixedLogits, told.mixedLogits)
+        let greedy = try SavedRunEvaluation.evaluate(run, thoughtShares: [1])
+        let sampled = try SavedRunEvaluation.evaluate(run, thoughtShares: [1], decoding: .sampled)
+        XCTAssertEqual(sampled.decoding, .sampled)
+        XCTAssertEqual(greedy.decoding, .greedy)
+        XCTAssertEqual(sampled.withThoughts, try SavedRunEvaluation.evaluate(run, thoughtShares: [1], decoding: .sampled).withThoughts)
+        XCTAssertNotEqual(sampled.withThoughts, greedy.withThoughts)
+        XCTAssertNotEqual(sampled.withFixedShares, greedy.withFixedShares)
+        XCTAssertEqual(sampled.withoutThoughts, greedy.withoutThoughts)
+        XCTAssertEqual(try SavedRunEvaluation.evaluate(run, decoding: .greedy).withThoughts, greedy.withThoughts)
+        XCTAssertTrue(sampled.table().contains("thoughts sampled"), sampled.table())
+    }
+
     func testRenderingsAndJSON() throws {
         let run = try thinkingRun()
         let tokens = try run.encode("Q: bob has 3 .")
