@@ -125,7 +125,7 @@ public struct SavedRunEvaluation: Sendable {
         lines.append(String(format: "thought weight (the thought's share of the mixed prediction at the answer, mean): gsm %.3f, csqa %.3f",
                             withThoughts.gsmWeight, withThoughts.csqaWeight))
         // Soft score (or another score) of each result per set, then per task mean, one column each.
-        func softColumns(_ names: [String], _ results: [Evaluator.Result], score: KeyPath<Evaluator.SetScore, Double> = \.soft) {
+        func scoreColumns(_ names: [String], _ results: [Evaluator.Result], score: KeyPath<Evaluator.SetScore, Double> = \.soft) {
             lines.append(pad("set", width) + "  diff" + names.map { String(repeating: " ", count: max(1, 9 - $0.count)) + $0 }.joined())
             for (number, level) in difficulties.enumerated() {
                 lines.append(pad(withThoughts.sets[number].name, width) + String(format: "  %4d", level) + "  "
@@ -142,13 +142,13 @@ public struct SavedRunEvaluation: Sendable {
             lines.append("")
             lines.append("thought content, soft score: own = the model's thought, foreign = the thought it wrote for the next item "
                          + "of the set, shuffled = its own thought in a random order, pause = \(thoughtLength) pause tokens, base = no thought")
-            softColumns(["own", "foreign", "shuffled", "pause", "base"], [withThoughts, foreign, shuffled, pause, withoutThoughts])
+            scoreColumns(["own", "foreign", "shuffled", "pause", "base"], [withThoughts, foreign, shuffled, pause, withoutThoughts])
         }
         if let given = withGivenThought {
             lines.append("")
             lines.append("given thought, soft score: own = the model's thought, given = \"\(givenThoughtText.replacingOccurrences(of: "\n", with: "\\n"))\" "
                          + "before every item, base = no thought")
-            softColumns(["own", "given", "base"], [withThoughts, given, withoutThoughts])
+            scoreColumns(["own", "given", "base"], [withThoughts, given, withoutThoughts])
         }
         if !fixedShares.isEmpty {
             let names = ["own"] + fixedShares.map { "w=" + String(format: "%g", Double($0)) } + ["base"]
@@ -157,7 +157,7 @@ public struct SavedRunEvaluation: Sendable {
                 lines.append("")
                 lines.append("fixed thought weight, \(label): own = the model's thought at the mixing head's weight, w=x = the same "
                              + "thought with the head replaced by the thought's share x of the mixed prediction, base = no thought")
-                softColumns(names, results, score: score)
+                scoreColumns(names, results, score: score)
             }
         }
         if let c = cot {
