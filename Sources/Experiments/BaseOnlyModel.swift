@@ -12,16 +12,12 @@ extension QuietSTaRModel {
         return QuietSTaRModel(gpt: gpt, config: c, using: &unused)
     }
 
-    /// The same model with evaluation thoughts decoded by `decoding` (`config.evalThoughts`): a copy
-    /// of the config sharing the GPT, with copies of the markers and the mixing head. Its
-    /// predictions with the default decoding are this model's with `decoding`.
+    /// The same model with evaluation thoughts decoded by `decoding` (`config.evalThoughts`; a copy,
+    /// `with(config:)`): its predictions with the default decoding are this model's with `decoding`.
     public func withEvalThoughts(_ decoding: QuietSTaRConfig.ThoughtDecoding) -> QuietSTaRModel {
         if config.evalThoughts == decoding { return self }
         var c = config
         c.evalThoughts = decoding
-        var unused = RNG(seed: 0)
-        let copy = QuietSTaRModel(gpt: gpt, config: c, using: &unused)
-        for ((_, to), (_, from)) in zip(copy.namedParameters, namedParameters) { to.data = from.data }
-        return copy
+        return with(config: c)
     }
 }

@@ -47,7 +47,6 @@ public struct SavedRunEvaluation: Sendable {
                                 thoughtShares: [Float] = [], decoding: QuietSTaRConfig.ThoughtDecoding? = nil) throws -> SavedRunEvaluation {
         var e = run.experiment
         let model = decoding.map { run.model.withEvalThoughts($0) } ?? run.model
-        if let decoding { e.eval.decoding = decoding }
         if let n = items {
             guard (1...100_000).contains(n) else { throw TrainedRunError("--items must be in 1 ... 100000 (got \(n))") }
             e.eval.itemsPerSet = n

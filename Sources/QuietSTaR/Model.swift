@@ -38,6 +38,18 @@ public final class QuietSTaRModel: Module {
         }
     }
 
+    /// The same model under another config (for instance another evaluation decoding): the GPT
+    /// shared, the markers and the mixing head copied. The config must keep the parameters' shapes.
+    public func with(config other: QuietSTaRConfig) -> QuietSTaRModel {
+        var unused = RNG(seed: 0)  // every parameter is copied
+        let copy = QuietSTaRModel(gpt: gpt, config: other, using: &unused)
+        for ((name, to), (_, from)) in zip(copy.namedParameters, namedParameters) {
+            precondition(to.shape == from.shape, "with(config:): \(name) changes shape")
+            to.data = from.data
+        }
+        return copy
+    }
+
     public var namedParameters: [(String, Tensor)] {
         gpt.namedParameters + [(startMarker.name, startMarker), (endMarker.name, endMarker)] + mixingHead.namedParameters
     }

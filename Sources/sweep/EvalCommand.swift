@@ -22,21 +22,14 @@ struct EvalCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Also score every item after its own thought with the mixing head replaced by this fixed weight: the thought's share of the mixed prediction, in 0 ... 1 (0 = the base prediction, 1 = the thought's alone); repeat, or separate weights by commas.", valueName: "w"))
     var thoughtWeights: [String] = []
     @Option(help: ArgumentHelp("How the thoughts are decoded: greedy or sampled (at temperature 1, as in training). Default: the run's eval.decoding.", valueName: "greedy|sampled"))
-    var decoding: String?
+    var decoding: QuietSTaRConfig.ThoughtDecoding?
 
-    static func decoding(_ text: String?) throws -> QuietSTaRConfig.ThoughtDecoding? {
-        guard let text else { return nil }
-        guard let d = QuietSTaRConfig.ThoughtDecoding(rawValue: text) else {
-            throw ValidationError("--decoding: \"\(text)\" is not a decoding; use greedy or sampled")
-        }
-        return d
-    }
-
-    /// `--thought-weights 0,0.5 --thought-weights 1` -> [0, 0.5, 1].
+    /// `--thought-weights 0,0.5 --thought-weights 1` -> [0, 0.5, 1] (the range is checked by
+    /// `SavedRunEvaluation`).
     static func weights(_ values: [String]) throws -> [Float] {
         try values.flatMap { $0.split(separator: ",") }.map { text in
-            guard let w = Float(text.trimmingCharacters(in: .whitespaces)), (0...1).contains(w) else {
-                throw ValidationError("--thought-weights: \"\(text)\" is not a weight in 0 ... 1 "
+            guard let w = Float(text.trimmingCharacters(in: .whitespaces)) else {
+                throw ValidationError("--thought-weights: \"\(text)\" is not a number; give weights in 0 ... 1 "
                                       + "(0 = the base prediction, 1 = the thought's prediction alone)")
             }
             return w
@@ -47,13 +40,14 @@ struct EvalCommand: ParsableCommand {
         if let items, items < 1 { throw ValidationError("--items must be >= 1 (got \(items))") }
         if let cotItems, cotItems < 0 { throw ValidationError("--cot-items must be >= 0 (got \(cotItems))") }
         _ = try EvalCommand.weights(thoughtWeights)
-        _ = try EvalCommand.decoding(decoding)
     }
 
     func run() throws {
         let trained = try TrainedRun.load(reference, results: results)
         print(try SavedRunEvaluation.evaluate(trained, items: items, cotItems: cotItems, foreignThoughts: foreignThoughts,
                                                         givenThought: thought, thoughtShares: EvalCommand.weights(thoughtWeights),
-                                                        decoding: EvalCommand.decoding(decoding)).table(), terminator: "")
+                                                        decoding: decoding).table(), terminator: "")
     }
 }
+
+extension QuietSTaRConfig.ThoughtDecoding: ExpressibleByArgument {}
