@@ -7,7 +7,7 @@ import SyntheticData
 enum ExperimentSchema {
     /// Keys that are optional (absent from the encoded defaults because their default is null).
     static let optionalLeaves: [String] = ["quietstar.mixingHeadWidth", "quietstar.endMarkerScale",
-                                           "quietstar.rewardBaseline"]
+                                           "quietstar.rewardBaseline", "quietstar.mixingHeadLRScale"]
         + CorpusKind.allCases.map { "data.corpus.\($0.rawValue).kbIsA" } + ["data.kb.fineTuneEntityFraction", "data.kb.heldOutGroupFraction", "data.kb.bridges", "data.gsm.shuffleFraction", "eval.cot.steps", "train.packing"]
 
     /// Keys whose value comes from another field; setting them is an error pointing there.

@@ -42,17 +42,22 @@ public func clipGradNorm(_ params: [Tensor], maxNorm: Float) -> Float {
 ///   m = b1 m + (1 - b1) g,  v = b2 v + (1 - b2) g^2,
 ///   p -= lr * ( m / (1 - b1^t) / (sqrt(v / (1 - b2^t)) + eps) + wd * p ).
 /// Parameters whose weight-decay flag is false (biases, norms, embeddings by choice) skip the wd term.
+/// A parameter's learning-rate scale s (default 1) makes its step lr * s in both terms.
 public final class AdamW {
     public let params: [Tensor]
     public let decays: [Bool]
+    /// Learning-rate multiplier per parameter (1: the plain rate).
+    public let lrScales: [Float]
     public var beta1: Float, beta2: Float, eps: Float, weightDecay: Float
     public private(set) var step = 0
     var m: [[Float]], v: [[Float]]
 
-    public init(params: [Tensor], decays: [Bool]? = nil, beta1: Float = 0.9, beta2: Float = 0.999, eps: Float = 1e-8,
-                weightDecay: Float = 0.01) {
+    public init(params: [Tensor], decays: [Bool]? = nil, lrScales: [Float]? = nil, beta1: Float = 0.9,
+                beta2: Float = 0.999, eps: Float = 1e-8, weightDecay: Float = 0.01) {
+        precondition(lrScales.map { $0.count == params.count } ?? true, "one learning-rate scale per parameter")
         self.params = params
         self.decays = decays ?? params.map { $0.rank >= 2 }
+        self.lrScales = lrScales ?? params.map { _ in 1 }
         self.beta1 = beta1; self.beta2 = beta2; self.eps = eps; self.weightDecay = weightDecay
         m = params.map { [Float](repeating: 0, count: $0.count) }
         v = params.map { [Float](repeating: 0, count: $0.count) }
@@ -66,6 +71,7 @@ public final class AdamW {
         let b1 = beta1, b2 = beta2, e = eps
         for (i, p) in params.enumerated() where !p.grad.isEmpty {
             let wd = decays[i] ? weightDecay : 0
+            let rate = lr * lrScales[i]  // lr exactly when the scale is 1
             p.data.withUnsafeMutableBufferPointer { pp in p.grad.withUnsafeBufferPointer { gg in
             m[i].withUnsafeMutableBufferPointer { mm in v[i].withUnsafeMutableBufferPointer { vv in
                 for j in 0..<pp.count {
@@ -73,7 +79,7 @@ public final class AdamW {
                     mm[j] = b1 * mm[j] + (1 - b1) * g
                     vv[j] = b2 * vv[j] + (1 - b2) * g * g
                     let upd = (mm[j] / bc1) / ((vv[j] / bc2).squareRoot() + e)
-                    pp[j] -= lr * (upd + wd * pp[j])
+                    pp[j] -= rate * (upd + wd * pp[j])
                 }
             } } } }
         }

@@ -81,6 +81,11 @@ public struct QuietSTaRConfig: Codable, Equatable, Sendable {
     public var mixingHeadWidth: Int? = nil
     public var mixingSide: MixingSide = .thought
     public var mixingActivation: MixingActivation = .none
+    /// Learning-rate multiplier of the mixing head's parameters (nil: 1, the plain rate, as the
+    /// authors; stored only when set, so earlier configurations keep their resolved form).
+    public var mixingHeadLRScale: Float? = nil
+    /// The multiplier in use.
+    public var effectiveMixingHeadLRScale: Float { mixingHeadLRScale ?? 1 }
     /// Evaluation thoughts: greedy by default (the paper's text).
     public var evalThoughts: ThoughtDecoding = .greedy
     /// Token fed as every thought token by the `.pause` method. Set by the experiment.
@@ -116,6 +121,7 @@ public struct QuietSTaRConfig: Codable, Equatable, Sendable {
         if !(markerScale > 0) { throw bad("markerScale", markerScale, "> 0") }
         if let e = endMarkerScale, !(e > 0) { throw bad("endMarkerScale", e, "> 0 or null") }
         if let w = mixingHeadWidth, w < 1 { throw bad("mixingHeadWidth", w, ">= 1 or null") }
+        if let s = mixingHeadLRScale, !(s > 0 && s.isFinite) { throw bad("mixingHeadLRScale", s, "> 0 or null") }
         if !(gradClip > 0) { throw bad("gradClip", gradClip, "> 0") }
     }
 }

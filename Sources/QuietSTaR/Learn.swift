@@ -133,8 +133,8 @@ public final class QuietSTaRTrainer {
 
     public init(model: QuietSTaRModel, weightDecay: Float = 0.001, beta1: Float = 0.9, beta2: Float = 0.999) {
         self.model = model
-        optimizer = AdamW(params: model.parameters, decays: model.weightDecayMask, beta1: beta1, beta2: beta2,
-                          weightDecay: weightDecay)
+        optimizer = AdamW(params: model.parameters, decays: model.weightDecayMask, lrScales: model.learningRateScales,
+                          beta1: beta1, beta2: beta2, weightDecay: weightDecay)
     }
 
     /// Forward, backward, global-norm clip, AdamW at learning rate `lr`.

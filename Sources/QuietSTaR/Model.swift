@@ -60,6 +60,14 @@ public final class QuietSTaRModel: Module {
         namedParameters.map { name, t in t.rank >= 2 && !name.hasPrefix("quietstar.start") && !name.hasPrefix("quietstar.end") }
     }
 
+    /// Learning-rate multiplier of each parameter, in `namedParameters` order: the mixing head's
+    /// `mixingHeadLRScale`, 1 for everything else (the markers' speed-up is in their storage).
+    public var learningRateScales: [Float] {
+        let head = Set(mixingHead.parameters.map(ObjectIdentifier.init))
+        let s = config.effectiveMixingHeadLRScale
+        return parameters.map { head.contains(ObjectIdentifier($0)) ? s : 1 }
+    }
+
     /// The markers as the network receives them: the stored parameter times its scale, (C).
     public var startMarkerEmbedding: Tensor { startMarker * config.markerScale }
     public var endMarkerEmbedding: Tensor { endMarker * config.effectiveEndMarkerScale }

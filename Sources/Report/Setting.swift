@@ -112,6 +112,7 @@ public struct Setting: Sendable {
             case "nTrue": parts.append("n_true = \(value)")
             case "thoughtLength": parts.append("t = \(value)")
             case "policyWeight": parts.append("policy weight \(value)")
+            case "mixingHeadLRScale": parts.append("mixing head at \(value)x the learning rate")
             case "rewardBaseline": parts.append(value == "none" ? "no reward baseline" : "reward baseline: \(value)")
             default: parts.append("\(short): \(value)")
             }

@@ -69,6 +69,11 @@ final class LoadingTests: XCTestCase {
         XCTAssertNil(error(#"{"base": {"data": {"gsm": {"shuffleFraction": 0.5}}}}"#))
         assertError(#"{"base": {"quietstar": {"endMarkerScale": 0}}}"#, contains: ["quietstar.endMarkerScale", "> 0 or null"])
         assertError(#"{"base": {"quietstar": {"endMarkerScale": "ten"}}}"#, contains: ["quietstar.endMarkerScale", "a number or null"])
+        assertError(#"{"base": {"quietstar": {"mixingHeadLRScale": 0}}}"#, contains: ["quietstar.mixingHeadLRScale", "> 0 or null"])
+        assertError(#"{"base": {"quietstar": {"mixingHeadLRScale": "ten"}}}"#, contains: ["quietstar.mixingHeadLRScale", "a number or null"])
+        let headScale = try? SweepPlan.parse(text: #"{"name": "h", "sweep": {"quietstar.mixingHeadLRScale": [10]}}"#, file: "h.json")
+        XCTAssertEqual(headScale?.runs[0].experiment.quietstar.mixingHeadLRScale, 10)
+        XCTAssertNil(Experiment().quietstar.mixingHeadLRScale, "null by default: saved runs keep their resolved form")
         assertError(#"{"base": {"data": {"eval": {"itemsPerSet": 10}}}}"#, contains: ["data.eval.itemsPerSet", "eval.itemsPerSet"])
         assertError(#"{"base": {"data": {"kb": {"bridges": "contex"}}}}"#,
                     contains: ["base.data.kb.bridges", "did you mean \"context\"", "weights, context"])
@@ -206,8 +211,8 @@ final class LoadingTests: XCTestCase {
 
     /// The experiments compared with each other by the claims run on the same base model per seed:
     /// controls, corpus and ablations on thought-length's, csqa-controls on csqa's; so do
-    /// thought-length-long, corpus-packed, corpus-tokens, csqa-long and csqa-corpus-tokens, which the
-    /// notes compare with thought-length, corpus, csqa and csqa-corpus (`train.packing` is not part of
+    /// thought-length-long, corpus-packed, corpus-tokens, mixing-head, csqa-long and csqa-corpus-tokens,
+    /// which the notes compare with thought-length, corpus, csqa and csqa-corpus (`train.packing` is not part of
     /// the key); corpus-packed-base has its own.
     func testComparedExperimentsShareTheirBaseModels() throws {
         let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../experiments").standardizedFileURL
@@ -218,7 +223,7 @@ final class LoadingTests: XCTestCase {
         let main = try keys("thought-length")
         XCTAssertEqual(main.count, 3)
         XCTAssertTrue(main.values.allSatisfy { $0.count == 1 })
-        for name in ["controls", "corpus", "ablations", "thought-length-long", "corpus-packed", "corpus-tokens"] { XCTAssertEqual(try keys(name), main, name) }
+        for name in ["controls", "corpus", "ablations", "thought-length-long", "corpus-packed", "corpus-tokens", "mixing-head"] { XCTAssertEqual(try keys(name), main, name) }
         let csqa = try keys("csqa")
         XCTAssertEqual(csqa.count, 3)
         XCTAssertNotEqual(csqa, main)

@@ -47,6 +47,28 @@ final class NNTests: XCTestCase {
         XCTAssertEqual(Double(p.data[1]), ref[1], accuracy: 1e-5)
     }
 
+    /// A parameter's learning-rate scale s is the twin of its own optimizer at lr * s (bit for
+    /// bit), and a scale of 1 is the plain optimizer.
+    func testAdamWLearningRateScales() {
+        func params() -> [Tensor] {
+            [Tensor([0.5, -1.5], shape: [2, 1], requiresGrad: true), Tensor([0.25, 2, -0.75], shape: [3], requiresGrad: true)]
+        }
+        let scaled = params(), alone = params()
+        let opt = AdamW(params: scaled, decays: [true, true], lrScales: [1, 10], weightDecay: 0.1)
+        let twins = [AdamW(params: [alone[0]], decays: [true], weightDecay: 0.1),
+                     AdamW(params: [alone[1]], decays: [true], weightDecay: 0.1)]
+        for _ in 1...5 {
+            for p in scaled + alone { p.zeroGrad(); (p.square() * p).sum().backward() }
+            opt.update(lr: 0.01)
+            twins[0].update(lr: 0.01)
+            twins[1].update(lr: 0.01 * 10)
+        }
+        XCTAssertEqual(scaled[0].data.map(\.bitPattern), alone[0].data.map(\.bitPattern))
+        XCTAssertEqual(scaled[1].data.map(\.bitPattern), alone[1].data.map(\.bitPattern))
+        XCTAssertNotEqual(scaled[1].data, params()[1].data, "the scaled parameter moved")
+        XCTAssertEqual(AdamW(params: params()).lrScales, [1, 1])
+    }
+
     func testScheduleAndClipping() {
         let s = LRSchedule(peak: 1, warmup: 4, total: 14, decay: .cosine, finalFraction: 0.1)
         XCTAssertEqual(s.rate(at: 0), 0.25, accuracy: 1e-6)

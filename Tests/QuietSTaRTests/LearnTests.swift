@@ -183,6 +183,43 @@ final class LearnTests: XCTestCase {
         XCTAssertEqual(stats.nllBase, ref.item, accuracy: 1e-6)
     }
 
+    /// `mixingHeadLRScale` s: one training step moves every mixing-head parameter s times as far
+    /// as the plain step from the same state, and every other parameter exactly as far.
+    func testMixingHeadLearningRateScale() {
+        func step(_ scale: Float?) -> (before: [[Float]], after: [[Float]], head: Set<Int>) {
+            var cfg = makeModel(t: 2, r: 2, nTrue: 2, seed: 7).config
+            cfg.mixingHeadLRScale = scale
+            let m = makeModel(t: 2, r: 2, nTrue: 2, seed: 7).with(config: cfg)
+            let headIDs = Set(m.mixingHead.parameters.map(ObjectIdentifier.init))
+            let head = Set(m.parameters.indices.filter { headIDs.contains(ObjectIdentifier(m.parameters[$0])) })
+            XCTAssertEqual(m.learningRateScales, m.parameters.indices.map { head.contains($0) ? (scale ?? 1) : 1 })
+            let before = m.parameters.map(\.data)
+            var rng = RNG(seed: 3)
+            let x = (0..<16).map { _ in 3 + rng.int(10) }
+            QuietSTaRTrainer(model: m).step(tokens: x, targets: Array(x.dropFirst()) + [ignoreIndex], batch: 2,
+                                            length: 8, lr: 1e-3, using: &rng)
+            return (before, m.parameters.map(\.data), head)
+        }
+        let plain = step(nil), fast = step(10)
+        XCTAssertEqual(plain.before, fast.before)
+        XCTAssertEqual(plain.head.count, 6, "three layers, weight and bias each")
+        var headMoved = 0
+        for i in plain.before.indices {
+            if plain.head.contains(i) {
+                for j in plain.before[i].indices {
+                    let d1 = plain.after[i][j] - plain.before[i][j], d10 = fast.after[i][j] - fast.before[i][j]
+                    // Each delta is read through a float parameter, to within an ulp of it.
+                    let ulp = plain.before[i][j].ulp
+                    XCTAssertEqual(d10, 10 * d1, accuracy: 1e-4 * abs(10 * d1) + 11 * ulp, "head parameter \(i)[\(j)]")
+                    if d1 != 0 { headMoved += 1 }
+                }
+            } else {
+                XCTAssertEqual(fast.after[i].map(\.bitPattern), plain.after[i].map(\.bitPattern), "parameter \(i) is not the head's")
+            }
+        }
+        XCTAssertGreaterThan(headMoved, 0)
+    }
+
     func testTrainingStepIsDeterministic() {
         func run() -> [Float] {
             let m = makeModel(t: 2, r: 2, nTrue: 2, seed: 7)
