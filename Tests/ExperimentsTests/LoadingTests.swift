@@ -211,8 +211,8 @@ final class LoadingTests: XCTestCase {
 
     /// The experiments compared with each other by the claims run on the same base model per seed:
     /// controls, corpus and ablations on thought-length's, csqa-controls on csqa's; so do
-    /// thought-length-long, corpus-packed, corpus-tokens, mixing-head, csqa-long and csqa-corpus-tokens,
-    /// which the notes compare with thought-length, corpus, csqa and csqa-corpus (`train.packing` is not part of
+    /// thought-length-long, corpus-packed, corpus-tokens, mixing-head, csqa-long, csqa-corpus-tokens and
+    /// csqa-mixing-head, which the notes compare with thought-length, corpus, csqa and csqa-corpus (`train.packing` is not part of
     /// the key); corpus-packed-base has its own.
     func testComparedExperimentsShareTheirBaseModels() throws {
         let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../experiments").standardizedFileURL
@@ -227,7 +227,7 @@ final class LoadingTests: XCTestCase {
         let csqa = try keys("csqa")
         XCTAssertEqual(csqa.count, 3)
         XCTAssertNotEqual(csqa, main)
-        for name in ["csqa-controls", "csqa-long", "csqa-corpus", "csqa-corpus-tokens"] { XCTAssertEqual(try keys(name), csqa, name) }
+        for name in ["csqa-controls", "csqa-long", "csqa-corpus", "csqa-corpus-tokens", "csqa-mixing-head"] { XCTAssertEqual(try keys(name), csqa, name) }
         // corpus-packed-base pretrains on packed rows (`data.corpus.packing` is part of the key):
         // its own base model per seed, shared by both corpora and methods.
         let packed = try keys("corpus-packed-base")
@@ -245,7 +245,7 @@ final class LoadingTests: XCTestCase {
         }
         let replicated = try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("replication").path)
             .filter { $0.hasSuffix(".json") }.sorted()
-        XCTAssertEqual(replicated, ["controls.json", "corpus.json", "csqa.json", "thought-length.json"])
+        XCTAssertEqual(replicated, ["controls.json", "corpus.json", "csqa.json", "mixing-head.json", "thought-length.json"])
         let others = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".json") }
         var usedSeeds = Set<Int>()
         for f in others { usedSeeds.formUnion(try object(f)["seeds"] as? [Int] ?? []) }
