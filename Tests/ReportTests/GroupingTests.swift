@@ -72,6 +72,7 @@ final class GroupingTests: XCTestCase {
             .init(experiment: "ablations", overrides: [("rationales", "4")], method: "quietSTaR", seed: 1, rationales: 4),
             .init(experiment: "ablations", overrides: [("policyWeight", "10")], method: "quietSTaR", seed: 1),
             .init(experiment: "controls", overrides: [("method", "pause")], method: "pause", seed: 1),
+            .init(experiment: "mixing-head", overrides: [("mixingHeadLRScale", "10")], method: "quietSTaR", seed: 1),
         ], to: dir)
         let results = try Results.load(from: dir.path)
         XCTAssertEqual(results.settings(of: "corpus").map(\.label),
@@ -79,6 +80,8 @@ final class GroupingTests: XCTestCase {
         XCTAssertEqual(results.settings(of: "ablations").map(\.label), ["8 thought tokens (paper: 10), 4 ahead, policy weight 10",
                                                                     "8 thought tokens (paper: 10), 4 ahead, r = 4"])
         XCTAssertEqual(results.settings(of: "controls").map(\.label), ["Pause tokens (t = 8)"])
+        XCTAssertEqual(results.settings(of: "mixing-head").map(\.label),
+                       ["8 thought tokens (paper: 10), 4 ahead, mixing head at 10x the learning rate"])
     }
 
     func testLogWithoutMethodIsReportedByFileAndField() throws {
