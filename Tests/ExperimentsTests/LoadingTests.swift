@@ -212,8 +212,8 @@ final class LoadingTests: XCTestCase {
     /// The experiments compared with each other by the claims run on the same base model per seed:
     /// controls, corpus and ablations on thought-length's, csqa-controls on csqa's; so do
     /// thought-length-long, corpus-packed, corpus-tokens, mixing-head, csqa-long, csqa-corpus-tokens and
-    /// csqa-mixing-head, which the notes compare with thought-length, corpus, csqa and csqa-corpus (`train.packing` is not part of
-    /// the key); corpus-packed-base has its own.
+    /// csqa-mixing-head, which the notes compare with thought-length, corpus, csqa and csqa-corpus
+    /// (`train.packing` is not part of the key); corpus-packed-base has its own.
     func testComparedExperimentsShareTheirBaseModels() throws {
         let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../experiments").standardizedFileURL
         func keys(_ name: String) throws -> [Int: Set<String>] {
