@@ -7,7 +7,8 @@ import SyntheticData
 enum ExperimentSchema {
     /// Keys that are optional (absent from the encoded defaults because their default is null).
     static let optionalLeaves: [String] = ["quietstar.mixingHeadWidth", "quietstar.endMarkerScale",
-                                           "quietstar.rewardBaseline", "quietstar.mixingHeadLRScale"]
+                                           "quietstar.rewardBaseline", "quietstar.mixingHeadLRScale",
+                                           "quietstar.mixingHeadTraining"]
         + CorpusKind.allCases.map { "data.corpus.\($0.rawValue).kbIsA" } + ["data.kb.fineTuneEntityFraction", "data.kb.heldOutGroupFraction", "data.kb.bridges", "data.gsm.shuffleFraction", "eval.cot.steps", "train.packing"]
 
     /// Keys whose value comes from another field; setting them is an error pointing there.
@@ -22,6 +23,7 @@ enum ExperimentSchema {
         "quietstar.mixingSide": ["thought", "base"],
         "quietstar.mixingActivation": ["none", "sigmoid"],
         "quietstar.rewardBaseline": QuietSTaRConfig.RewardBaseline.allCases.map(\.rawValue),
+        "quietstar.mixingHeadTraining": QuietSTaRConfig.MixingHeadTraining.allCases.map(\.rawValue),
         "eval.decoding": ["greedy", "sampled"],
         "train.corpus": ["reasoning", "generic", "base"],
         "data.corpus.packing": Packing.allCases.map(\.rawValue),

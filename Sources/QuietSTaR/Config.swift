@@ -25,6 +25,15 @@ public struct QuietSTaRConfig: Codable, Equatable, Sendable {
     /// With `.sigmoid` the start is w = 0.5 (or the bias's sigmoid), not the base model.
     public enum MixingActivation: String, Codable, Sendable { case none, sigmoid }
 
+    /// Which talk steps train the mixing head.
+    public enum MixingHeadTraining: String, Codable, Sendable, CaseIterable {
+        /// Every talk step k = 0 ... n_true - 1 (the authors' code).
+        case allTalkSteps
+        /// Talk step 0 alone, the step inference uses: at k >= 1 the head's weight enters the
+        /// mixed prediction as a constant (detached), so those steps' NLL does not move the head.
+        case firstTalkStep
+    }
+
     /// How evaluation thoughts are decoded: greedy (the paper's text) or sampled at temperature 1
     /// (what the authors' evaluation code effectively does).
     public enum ThoughtDecoding: String, Codable, Sendable { case greedy, sampled }
@@ -86,6 +95,10 @@ public struct QuietSTaRConfig: Codable, Equatable, Sendable {
     public var mixingHeadLRScale: Float? = nil
     /// The multiplier in use.
     public var effectiveMixingHeadLRScale: Float { mixingHeadLRScale ?? 1 }
+    /// Which talk steps train the mixing head (nil: `.allTalkSteps`; stored only when set).
+    public var mixingHeadTraining: MixingHeadTraining? = nil
+    /// The choice in use.
+    public var effectiveMixingHeadTraining: MixingHeadTraining { mixingHeadTraining ?? .allTalkSteps }
     /// Evaluation thoughts: greedy by default (the paper's text).
     public var evalThoughts: ThoughtDecoding = .greedy
     /// Token fed as every thought token by the `.pause` method. Set by the experiment.

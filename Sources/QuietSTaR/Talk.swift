@@ -5,7 +5,8 @@ import Transformer
 /// prediction with the base prediction through the mixing head.
 ///
 /// Talk step k = 0 ... n_true-1 in column i predicts x_{i+1+k}; step k >= 1 is fed x_{i+k} (the
-/// non-myopic teacher forcing). The mixed prediction uses w = head([H0 at i+k, H_thought at i]).
+/// non-myopic teacher forcing). The mixed prediction uses w = head([H0 at i+k, H_thought at i]),
+/// held constant in the backward pass at k >= 1 when only the first talk step trains the head.
 struct TalkOutput {
     /// Per k: NLL of the mixed prediction (rows * L), 0 where the target is ignored.
     var nll: [Tensor]
@@ -42,7 +43,8 @@ extension QuietSTaRModel {
             var tk = [Int](repeating: ignoreIndex, count: rows * length)
             for r in 0..<rows { for i in 0..<length where i + k < length { tk[r * length + i] = targets[r * length + i + k] } }
             let hBase = shiftLeft(baseHidden, by: k)          // column i holds H0[i + k]
-            let w = mixingWeight(base: hBase, thought: hThought)  // (rows, L, 1)
+            var w = mixingWeight(base: hBase, thought: hThought)  // (rows, L, 1)
+            if k > 0 && config.effectiveMixingHeadTraining == .firstTalkStep { w = w.detached() }
             let logits = gpt.logits(mix(base: hBase, thought: hThought, w: w))  // (rows, L, V)
             nll.append(logits.reshaped([rows * length, gpt.config.vocab]).nllPerRow(targets: tk))
             allTargets.append(tk)

@@ -74,6 +74,11 @@ final class LoadingTests: XCTestCase {
         let headScale = try? SweepPlan.parse(text: #"{"name": "h", "sweep": {"quietstar.mixingHeadLRScale": [10]}}"#, file: "h.json")
         XCTAssertEqual(headScale?.runs[0].experiment.quietstar.mixingHeadLRScale, 10)
         XCTAssertNil(Experiment().quietstar.mixingHeadLRScale, "null by default: saved runs keep their resolved form")
+        assertError(#"{"base": {"quietstar": {"mixingHeadTraining": "firstStep"}}}"#,
+                    contains: ["quietstar.mixingHeadTraining", "did you mean \"firstTalkStep\"", "allTalkSteps, firstTalkStep"])
+        let first = try? SweepPlan.parse(text: #"{"name": "f", "base": {"quietstar": {"mixingHeadTraining": "firstTalkStep"}}}"#, file: "f.json")
+        XCTAssertEqual(first?.runs[0].experiment.quietstar.mixingHeadTraining, .firstTalkStep)
+        XCTAssertNil(Experiment().quietstar.mixingHeadTraining)
         assertError(#"{"base": {"data": {"eval": {"itemsPerSet": 10}}}}"#, contains: ["data.eval.itemsPerSet", "eval.itemsPerSet"])
         assertError(#"{"base": {"data": {"kb": {"bridges": "contex"}}}}"#,
                     contains: ["base.data.kb.bridges", "did you mean \"context\"", "weights, context"])

@@ -221,6 +221,57 @@ final class LearnTests: XCTestCase {
         XCTAssertGreaterThan(headMoved, 0)
     }
 
+    /// `mixingHeadTraining` firstTalkStep: the loss is the same number, and the mixing head's
+    /// gradient is that of the first talk step's NLL alone: the n_true = 1 twin's (whose gradient
+    /// is checked against central differences here) times the ratio of the talk losses'
+    /// normalisers (scored tokens of step 0 / of all steps). With every step training the head it differs.
+    func testMixingHeadTrainedByTheFirstTalkStepAlone() {
+        let m = makeModel(t: 2, r: 2, nTrue: 3, seed: 6)
+        func model(nTrue: Int, _ training: QuietSTaRConfig.MixingHeadTraining?) -> QuietSTaRModel {
+            var cfg = m.config
+            cfg.nTrue = nTrue
+            cfg.policyWeight = 0
+            cfg.mixingHeadTraining = training
+            return m.with(config: cfg)
+        }
+        let first = model(nTrue: 3, .firstTalkStep), all = model(nTrue: 3, nil), twin = model(nTrue: 1, nil)
+        var r0 = RNG(seed: 4)
+        let b = 2, l = 5
+        let x = (0..<(b * l)).map { _ in 3 + r0.int(10) }
+        var targets = (0..<(b * l)).map { _ in 3 + r0.int(10) }
+        targets[3] = ignoreIndex
+        var rng = RNG(seed: 1)
+        let (_, replay) = first.loss(tokens: x, targets: targets, batch: b, length: l, replay: nil, using: &rng)
+        func f(_ model: QuietSTaRModel) -> () -> Tensor {
+            { var r = RNG(seed: 1); return model.loss(tokens: x, targets: targets, batch: b, length: l, replay: replay, using: &r).0.loss }
+        }
+        func headGrad(_ model: QuietSTaRModel) -> (loss: Float, grad: [Float]) {
+            model.zeroGrad()
+            let loss = f(model)()
+            loss.backward()
+            return (loss.item, model.mixingHead.parameters.flatMap(\.grad))
+        }
+        let (lossFirst, gFirst) = headGrad(first), (lossAll, gAll) = headGrad(all), (_, gTwin) = headGrad(twin)
+        XCTAssertEqual(lossFirst.bitPattern, lossAll.bitPattern, "the forward pass is unchanged")
+        // Scored (row, i, k): i + k < L and targets[i + k] scored, for each of the r = 2 copies.
+        var counts: [Float] = []
+        for k in 0..<3 {
+            var c: Float = 0
+            for row in 0..<b { for i in 0..<l where i + k < l && targets[row * l + i + k] != ignoreIndex { c += 1 } }
+            counts.append(2 * c)
+        }
+        let ratio = counts[0] / counts.reduce(0, +)
+        XCTAssertEqual(gFirst.count, gTwin.count)
+        XCTAssertTrue(gTwin.contains { abs($0) > 1e-4 }, "the head gets a gradient")
+        // Measured: at most 2.4e-7 apart, with entries up to 1.8 (float rounding of the scaled sums).
+        for (a, t) in zip(gFirst, gTwin) { XCTAssertEqual(a, ratio * t, accuracy: 1e-6 + 1e-5 * abs(a)) }
+        XCTAssertTrue(zip(gAll, gTwin).contains { abs($0 - ratio * $1) > 1e-3 }, "with every step training the head it differs")
+        // eps 3e-4: at 1e-3 the step crosses ReLU kinks of the head (2 entries of 100), at 1e-4
+        // float32 rounding of the loss dominates the central difference.
+        let rep = GradCheck.check(twin.mixingHead.parameters, eps: 3e-4, rtol: 3e-2, atol: 1e-3, f(twin))
+        XCTAssertTrue(rep.passed, rep.description)
+    }
+
     func testTrainingStepIsDeterministic() {
         func run() -> [Float] {
             let m = makeModel(t: 2, r: 2, nTrue: 2, seed: 7)
