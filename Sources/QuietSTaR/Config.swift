@@ -30,7 +30,8 @@ public struct QuietSTaRConfig: Codable, Equatable, Sendable {
         /// Every talk step k = 0 ... n_true - 1 (the authors' code).
         case allTalkSteps
         /// Talk step 0 alone, the step inference uses: at k >= 1 the head's weight enters the
-        /// mixed prediction as a constant (detached), so those steps' NLL does not move the head.
+        /// mixed prediction as a constant (detached), so those steps' NLL does not move the head
+        /// (nor, through the weight, the hidden states the head reads; through the mix it still does).
         case firstTalkStep
     }
 
