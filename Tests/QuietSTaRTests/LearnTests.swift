@@ -21,16 +21,8 @@ final class LearnTests: XCTestCase {
             let last = model.mixingHead.layers.last!
             var r0 = RNG(seed: 8)
             for i in 0..<last.weight.count { last.weight.data[i] = r0.normal() * 0.3 }
-            let b = 2, l = 5
-            let x = (0..<(b * l)).map { _ in 3 + r0.int(10) }
-            var targets = (0..<(b * l)).map { _ in 3 + r0.int(10) }
-            targets[4] = ignoreIndex
-            var rng = RNG(seed: 1)
-            let (_, replay) = model.loss(tokens: x, targets: targets, batch: b, length: l, replay: nil, using: &rng)
-            let f: () -> Tensor = {
-                var r = RNG(seed: 1)
-                return model.loss(tokens: x, targets: targets, batch: b, length: l, replay: replay, using: &r).0.loss
-            }
+            let batch = ReplayedBatch(sampler: model, ignored: [4], using: &r0)
+            let f = batch.loss(model)
             for seed in [1, 2] as [UInt64] {
                 let (a, n) = GradCheck.directional(model.parameters, eps: 1e-3, seed: seed, f)
                 XCTAssertEqual(a, n, accuracy: 2e-3 + 2e-2 * abs(a), "\(method) \(baseline) seed \(seed)")
@@ -49,10 +41,7 @@ final class LearnTests: XCTestCase {
             talkOnly.baseLossWeight = 0
             let mt = QuietSTaRModel(gpt: model.gpt, config: talkOnly, using: &m.rngForTests)
             for (a, b) in zip(mt.parameters, model.parameters) { a.data = b.data }
-            let ft: () -> Tensor = {
-                var r = RNG(seed: 1)
-                return mt.loss(tokens: x, targets: targets, batch: b, length: l, replay: replay, using: &r).0.loss
-            }
+            let ft = batch.loss(mt)
             let rep = GradCheck.check([mt.startMarker, mt.endMarker], eps: 3e-5, rtol: 3e-2, atol: 1e-2, ft)
             XCTAssertTrue(rep.passed, rep.description)
         }
@@ -153,15 +142,7 @@ final class LearnTests: XCTestCase {
         let mt = QuietSTaRModel(gpt: m.gpt, config: cfg, using: &m.rngForTests)
         for (a, b) in zip(mt.parameters, m.parameters) { a.data = b.data }
         var r0 = RNG(seed: 3)
-        let b = 2, l = 5
-        let x = (0..<(b * l)).map { _ in 3 + r0.int(10) }
-        let targets = (0..<(b * l)).map { _ in 3 + r0.int(10) }
-        var rng = RNG(seed: 1)
-        let (_, replay) = mt.loss(tokens: x, targets: targets, batch: b, length: l, replay: nil, using: &rng)
-        let f: () -> Tensor = {
-            var r = RNG(seed: 1)
-            return mt.loss(tokens: x, targets: targets, batch: b, length: l, replay: replay, using: &r).0.loss
-        }
+        let f = ReplayedBatch(sampler: mt, using: &r0).loss(mt)
         mt.zeroGrad()
         f().backward()
         XCTAssertTrue(mt.endMarker.grad.contains { abs($0) > 1e-3 }, "end marker gets no gradient")
@@ -236,18 +217,11 @@ final class LearnTests: XCTestCase {
         }
         let first = model(nTrue: 3, .firstTalkStep), all = model(nTrue: 3, nil), twin = model(nTrue: 1, nil)
         var r0 = RNG(seed: 4)
-        let b = 2, l = 5
-        let x = (0..<(b * l)).map { _ in 3 + r0.int(10) }
-        var targets = (0..<(b * l)).map { _ in 3 + r0.int(10) }
-        targets[3] = ignoreIndex
-        var rng = RNG(seed: 1)
-        let (_, replay) = first.loss(tokens: x, targets: targets, batch: b, length: l, replay: nil, using: &rng)
-        func f(_ model: QuietSTaRModel) -> () -> Tensor {
-            { var r = RNG(seed: 1); return model.loss(tokens: x, targets: targets, batch: b, length: l, replay: replay, using: &r).0.loss }
-        }
+        let batch = ReplayedBatch(sampler: first, ignored: [3], using: &r0)
+        let b = batch.b, l = batch.l, targets = batch.targets
         func headGrad(_ model: QuietSTaRModel) -> (loss: Float, grad: [Float]) {
             model.zeroGrad()
-            let loss = f(model)()
+            let loss = batch.loss(model)()
             loss.backward()
             return (loss.item, model.mixingHead.parameters.flatMap(\.grad))
         }
@@ -268,7 +242,7 @@ final class LearnTests: XCTestCase {
         XCTAssertTrue(zip(gAll, gTwin).contains { abs($0 - ratio * $1) > 1e-3 }, "with every step training the head it differs")
         // eps 3e-4: at 1e-3 the step crosses ReLU kinks of the head (2 entries of 100), at 1e-4
         // float32 rounding of the loss dominates the central difference.
-        let rep = GradCheck.check(twin.mixingHead.parameters, eps: 3e-4, rtol: 3e-2, atol: 1e-3, f(twin))
+        let rep = GradCheck.check(twin.mixingHead.parameters, eps: 3e-4, rtol: 3e-2, atol: 1e-3, batch.loss(twin))
         XCTAssertTrue(rep.passed, rep.description)
     }
 
@@ -286,6 +260,30 @@ final class LearnTests: XCTestCase {
             return out
         }
         XCTAssertEqual(run().map(\.bitPattern), run().map(\.bitPattern))
+    }
+}
+
+/// A random batch of B = 2 rows of L = 5 tokens (3 ... 12; the `ignored` targets set to ignoreIndex),
+/// the thoughts and advantages `sampler` draws on it (RNG seed 1), and any model's loss on that
+/// batch with them replayed, so that a loss is a deterministic function of the parameters.
+struct ReplayedBatch {
+    let b = 2, l = 5
+    let tokens: [Int], targets: [Int]
+    let replay: QuietSTaRModel.Replay
+
+    init(sampler: QuietSTaRModel, ignored: [Int] = [], using r0: inout RNG) {
+        let n = b * l
+        tokens = (0..<n).map { _ in 3 + r0.int(10) }
+        var t = (0..<n).map { _ in 3 + r0.int(10) }
+        for i in ignored { t[i] = ignoreIndex }
+        targets = t
+        var rng = RNG(seed: 1)
+        replay = sampler.loss(tokens: tokens, targets: targets, batch: b, length: l, replay: nil, using: &rng).1
+    }
+
+    /// `model`'s total loss on the batch with the sampled thoughts and advantages replayed.
+    func loss(_ model: QuietSTaRModel) -> () -> Tensor {
+        { var r = RNG(seed: 1); return model.loss(tokens: tokens, targets: targets, batch: b, length: l, replay: replay, using: &r).0.loss }
     }
 }
 
