@@ -100,6 +100,32 @@ public struct Evaluator: Sendable {
     /// with answers of more than one token, like the other sources.
     public func evaluate(_ model: QuietSTaRModel, pad: Int, thoughts sources: [ThoughtSource], given: [Int]? = nil,
                          fixedShares: [Float]) -> (bySource: [ThoughtSource: Result], byShare: [Result]) {
+        let all = scoreAll(model, pad: pad, thoughts: sources, given: given, fixedShares: fixedShares)
+        return (all.bySource, all.byShare)
+    }
+
+    /// One item's score: soft, exact and the thought's weight at the answer (the mean over its
+    /// answer positions), as they enter its set's means.
+    public struct ItemScore: Sendable, Equatable {
+        public let soft: Double
+        public let exact: Double
+        public let weight: Double
+    }
+
+    /// Every item scored one by one, with its own thought (`own`) and with that thought under each
+    /// fixed share (`byShare[j]` is `fixedShares[j]`): `[set][item]`, in the order of `sets` and of
+    /// each set's items. The same evaluation as `evaluate(_:pad:thoughts:given:fixedShares:)` (same
+    /// batches, same thoughts): a set's mean of `own` is its score there. Sets with answers of more
+    /// than one token have no fixed-share scores (an empty list, like their NaN there).
+    public func itemScores(_ model: QuietSTaRModel, pad: Int, fixedShares: [Float])
+        -> (own: [[ItemScore]], byShare: [[[ItemScore]]]) {
+        let all = scoreAll(model, pad: pad, thoughts: [.own], given: nil, fixedShares: fixedShares)
+        return (all.ownItems, all.shareItems)
+    }
+
+    private func scoreAll(_ model: QuietSTaRModel, pad: Int, thoughts sources: [ThoughtSource], given: [Int]?,
+                          fixedShares: [Float])
+        -> (bySource: [ThoughtSource: Result], byShare: [Result], ownItems: [[ItemScore]], shareItems: [[[ItemScore]]]) {
         let wanted = Set(sources).union([.own])
         precondition(!wanted.contains(.given) || given?.count == model.config.thoughtLength,
                      "Evaluator: the given thought must have t = \(model.config.thoughtLength) tokens")
@@ -107,15 +133,23 @@ public struct Evaluator: Sendable {
         enum Key: Hashable { case source(ThoughtSource), share(Int) }
         let keys = wanted.map(Key.source) + fixedShares.indices.map(Key.share)
         var scores: [Key: [SetScore]] = [:]
+        var ownItems: [[ItemScore]] = []
+        var shareItems = [[[ItemScore]]](repeating: [], count: fixedShares.count)
         for (number, set) in sets.enumerated() {
             var rng = RNG(seed: seed).fork(UInt64(number))
             var soft: [Key: Double] = [:], exact: [Key: Double] = [:], weight: [Key: Double] = [:]
-            func add(_ key: Key, _ s: [(soft: Double, exact: Double)], weights: [Double]) {
+            // Per item, for the own thought and the fixed shares (in item order, whatever the batches).
+            var itemsOf: [Key: [ItemScore?]] = [:]
+            // `indices`: the items of `s` in the set (batch order).
+            func add(_ key: Key, _ s: [(soft: Double, exact: Double)], weights: [Double], indices: [Int]) {
                 for x in s { soft[key, default: 0] += x.soft; exact[key, default: 0] += x.exact }
                 weight[key, default: 0] += weights.reduce(0, +)
+                if case .source(let source) = key, source != .own { return }
+                if itemsOf[key] == nil { itemsOf[key] = [ItemScore?](repeating: nil, count: set.items.count) }
+                for (j, i) in indices.enumerated() { itemsOf[key]![i] = ItemScore(soft: s[j].soft, exact: s[j].exact, weight: weights[j]) }
             }
-            func add(_ source: ThoughtSource, _ s: [(soft: Double, exact: Double)], weights: [Double]) {
-                add(.source(source), s, weights: weights)
+            func add(_ source: ThoughtSource, _ s: [(soft: Double, exact: Double)], weights: [Double], indices: [Int]) {
+                add(.source(source), s, weights: weights, indices: indices)
             }
             if set.items.allSatisfy({ $0.answer.count == 1 }) {
                 // One answer token: only the last prompt position matters. Items of equal prompt
@@ -129,7 +163,7 @@ public struct Evaluator: Sendable {
                     let items = b.map { set.items[$0] }
                     let out = model.predictLastWithThoughts(prompts: items.map(\.prompt), using: &rng)
                     for (j, i) in b.enumerated() { own[i] = out.thoughts[j] }
-                    add(.own, Evaluator.scoreLast(items, out), weights: out.thoughtWeight.map(Double.init))
+                    add(.own, Evaluator.scoreLast(items, out), weights: out.thoughtWeight.map(Double.init), indices: b)
                 }
                 let pause = [Int](repeating: model.config.pauseToken, count: model.config.thoughtLength)
                 for source in ThoughtSource.allCases where source != .own && wanted.contains(source) {
@@ -144,7 +178,7 @@ public struct Evaluator: Sendable {
                             }
                         }
                         let out = model.predictLastWithThoughts(prompts: items.map(\.prompt), given: given)
-                        add(source, Evaluator.scoreLast(items, out), weights: out.thoughtWeight.map(Double.init))
+                        add(source, Evaluator.scoreLast(items, out), weights: out.thoughtWeight.map(Double.init), indices: b)
                     }
                 }
                 for (j, share) in fixedShares.enumerated() {
@@ -152,7 +186,7 @@ public struct Evaluator: Sendable {
                         let items = b.map { set.items[$0] }
                         let out = model.predictLastWithThoughts(prompts: items.map(\.prompt), given: b.map { own[$0] },
                                                                 thoughtShare: share)
-                        add(.share(j), Evaluator.scoreLast(items, out), weights: out.thoughtWeight.map(Double.init))
+                        add(.share(j), Evaluator.scoreLast(items, out), weights: out.thoughtWeight.map(Double.init), indices: b)
                     }
                 }
             } else {
@@ -164,7 +198,7 @@ public struct Evaluator: Sendable {
                         item.answer.indices.map { Double(r.output.thoughtWeight[j * r.length + item.prompt.count - 1 + $0]) }
                             .reduce(0, +) / Double(item.answer.count)
                     }
-                    add(.own, r.scores, weights: weights)
+                    add(.own, r.scores, weights: weights, indices: Array(start..<start + items.count))
                 }
             }
             let n = Double(max(1, set.items.count))
@@ -172,10 +206,12 @@ public struct Evaluator: Sendable {
                 scores[key, default: []].append(SetScore(name: set.name, task: set.task, soft: (soft[key] ?? .nan) / n,
                                                          exact: (exact[key] ?? .nan) / n, weight: (weight[key] ?? .nan) / n))
             }
+            ownItems.append((itemsOf[.source(.own)] ?? []).map { $0! })
+            for j in fixedShares.indices { shareItems[j].append((itemsOf[.share(j)] ?? []).map { $0! }) }
         }
         var bySource: [ThoughtSource: Result] = [:]
         for source in wanted { bySource[source] = Result(sets: scores[.source(source)] ?? []) }
-        return (bySource, fixedShares.indices.map { Result(sets: scores[.share($0)] ?? []) })
+        return (bySource, fixedShares.indices.map { Result(sets: scores[.share($0)] ?? []) }, ownItems, shareItems)
     }
 
     /// Scores items with one answer token from the prediction after the last prompt position only

@@ -30,6 +30,9 @@ public struct SavedRunEvaluation: Sendable {
     /// asked for: `withFixedShares[j]` is `fixedShares[j]`.
     public var fixedShares: [Float] = []
     public var withFixedShares: [Evaluator.Result] = []
+    /// The head's weight and the scores by whether the thought alone and the base are right, per
+    /// task, when asked for (`ThoughtCorrectness`).
+    public var byCorrectness: [ThoughtCorrectness] = []
     /// How the thoughts were decoded (the run's `eval.decoding` unless overridden).
     public var decoding = QuietSTaRConfig.ThoughtDecoding.greedy
 
@@ -42,9 +45,12 @@ public struct SavedRunEvaluation: Sendable {
     /// - thoughtShares: also score every item after its own thought with the mixing head replaced by
     ///   each of these fixed shares of the thought's prediction (0...1).
     /// - decoding: how the thoughts are decoded (nil: the run's `eval.decoding`).
+    /// - byCorrectness: also split every item by whether its thought alone and the base are right
+    ///   (`ThoughtCorrectness`; sets with one answer token).
     public static func evaluate(_ run: TrainedRun, items: Int? = nil, cotItems: Int? = nil,
                                 foreignThoughts: Bool = false, givenThought: String? = nil,
-                                thoughtShares: [Float] = [], decoding: QuietSTaRConfig.ThoughtDecoding? = nil) throws -> SavedRunEvaluation {
+                                thoughtShares: [Float] = [], decoding: QuietSTaRConfig.ThoughtDecoding? = nil,
+                                byCorrectness: Bool = false) throws -> SavedRunEvaluation {
         var e = run.experiment
         let model = decoding.map { run.model.withEvalThoughts($0) } ?? run.model
         if let n = items {
@@ -76,6 +82,9 @@ public struct SavedRunEvaluation: Sendable {
                                       + "(0 = the base prediction, 1 = the thought's prediction alone)")
             }
         }
+        if byCorrectness && run.model.config.method == .noThought {
+            throw TrainedRunError("--by-correctness: run \(run.name) is a no-thought run; it has no thoughts to sort items by")
+        }
         let all = evaluator.evaluate(model, pad: vocabulary.pad, thoughts: sources, given: given, fixedShares: thoughtShares)
         let scored = all.bySource
         let with = scored[.own]!
@@ -98,6 +107,11 @@ public struct SavedRunEvaluation: Sendable {
         out.fixedShares = thoughtShares
         out.withFixedShares = all.byShare
         out.decoding = model.config.evalThoughts
+        if byCorrectness {
+            let scored = evaluator.itemScores(model, pad: vocabulary.pad, fixedShares: [1, 0])
+            out.byCorrectness = ThoughtCorrectness.split(tasks: evaluator.sets.map(\.task), own: scored.own, thoughtAlone: scored.byShare[0],
+                                                         base: scored.byShare[1])
+        }
         return out
     }
 
@@ -158,6 +172,10 @@ public struct SavedRunEvaluation: Sendable {
                              + "thought with the head replaced by the thought's share x of the mixed prediction, base = no thought")
                 scoreColumns(names, results, score: score)
             }
+        }
+        if !byCorrectness.isEmpty {
+            lines.append("")
+            lines += ThoughtCorrectness.lines(byCorrectness)
         }
         if let c = cot {
             lines.append("")

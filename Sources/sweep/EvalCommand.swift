@@ -21,6 +21,8 @@ struct EvalCommand: ParsableCommand {
     var thought: String?
     @Option(help: ArgumentHelp("Also score every item after its own thought with the mixing head replaced by this fixed weight: the thought's share of the mixed prediction, in 0 ... 1 (0 = the base prediction, 1 = the thought's alone); repeat, or separate weights by commas.", valueName: "w"))
     var thoughtWeights: [String] = []
+    @Flag(help: "Also sort every item (one answer token) by whether its own thought's prediction alone (weight 1) and the base prediction (weight 0) are right, with the mixing head's mean weight and the scores in each group (does the head trust right thoughts more than wrong ones?).")
+    var byCorrectness = false
     @Option(help: ArgumentHelp("How the thoughts are decoded: greedy or sampled (at temperature 1, as in training). Default: the run's eval.decoding.", valueName: "greedy|sampled"))
     var decoding: QuietSTaRConfig.ThoughtDecoding?
 
@@ -46,7 +48,7 @@ struct EvalCommand: ParsableCommand {
         let trained = try TrainedRun.load(reference, results: results)
         print(try SavedRunEvaluation.evaluate(trained, items: items, cotItems: cotItems, foreignThoughts: foreignThoughts,
                                                         givenThought: thought, thoughtShares: EvalCommand.weights(thoughtWeights),
-                                                        decoding: decoding).table(), terminator: "")
+                                                        decoding: decoding, byCorrectness: byCorrectness).table(), terminator: "")
     }
 }
 

@@ -207,6 +207,117 @@ final class InspectionTests: XCTestCase {
         }
     }
 
+    /// `Evaluator.itemScores`: the evaluation item by item. Each set's mean of the items is the
+    /// evaluation's score of the set (own thought and fixed shares), and each item's own score and
+    /// weight is the dense replay's after its greedy thought.
+    func testItemScoresAreTheEvaluationItemByItem() throws {
+        let run = try noisyRun()
+        let evaluator = Evaluator(experiment: run.experiment, vocabulary: run.vocabulary)
+        let pad = run.vocabulary.pad
+        let items = evaluator.itemScores(run.model, pad: pad, fixedShares: [1, 0])
+        let scored = evaluator.evaluate(run.model, pad: pad, thoughts: [.own], fixedShares: [1, 0])
+        XCTAssertEqual(items.own.count, evaluator.sets.count)
+        XCTAssertEqual(items.byShare.count, 2)
+        func mean(_ xs: [Evaluator.ItemScore], _ key: KeyPath<Evaluator.ItemScore, Double>) -> Double {
+            xs.map { $0[keyPath: key] }.reduce(0, +) / Double(xs.count)
+        }
+        let results = [scored.bySource[.own]!] + scored.byShare
+        for (number, set) in evaluator.sets.enumerated() {
+            for (list, result) in zip([items.own[number], items.byShare[0][number], items.byShare[1][number]], results) {
+                XCTAssertEqual(list.count, set.items.count, set.name)
+                XCTAssertEqual(mean(list, \.soft), result.sets[number].soft, accuracy: 1e-12, set.name)
+                XCTAssertEqual(mean(list, \.exact), result.sets[number].exact, accuracy: 1e-12, set.name)
+                XCTAssertEqual(mean(list, \.weight), result.sets[number].weight, accuracy: 1e-12, set.name)
+            }
+        }
+        var checked = 0, softs = Set<Double>(), weights = Set<Double>()
+        for (number, set) in evaluator.sets.enumerated() where number % 3 == 0 {
+            var rng = RNG(seed: 0)
+            for (i, item) in set.items.enumerated() {
+                let thought = run.model.predictLastWithThoughts(prompts: [item.prompt], decoding: .greedy, using: &rng).thoughts[0]
+                let p = ThoughtReplay.predict(run.model, text: item.prompt, position: item.prompt.count - 1, thought: thought)
+                let score = Evaluator.answerScore(item, answer: item.answer[0]) { p.mixedLogProbs[$0] }
+                XCTAssertEqual(items.own[number][i].soft, score.soft, accuracy: 1e-5, "\(set.name) item \(i)")
+                XCTAssertEqual(items.own[number][i].weight, p.thoughtWeight, accuracy: 1e-5, "\(set.name) item \(i)")
+                checked += 1
+                softs.insert((score.soft * 1e4).rounded())
+                weights.insert((p.thoughtWeight * 1e4).rounded())
+            }
+        }
+        XCTAssertGreaterThan(checked, 2)
+        XCTAssertGreaterThan(softs.count, 2, "the items' scores differ: an item in the wrong place would show")
+        XCTAssertGreaterThan(weights.count, 2, "the items' weights differ: an item in the wrong place would show")
+    }
+
+    /// `ThoughtCorrectness` on items made by hand: the four groups, their means, the hindsight pick;
+    /// `split` pools a task's sets and leaves out sets without fixed-share scores.
+    func testThoughtCorrectnessGroupsItemsByWhoIsRight() {
+        typealias S = Evaluator.ItemScore
+        // Items: thought right / base wrong (2), both right (1), thought wrong / base right (1), both wrong (1).
+        let mix = [S(soft: 0.6, exact: 1, weight: 0.5), S(soft: 0.4, exact: 0, weight: 0.3), S(soft: 0.9, exact: 1, weight: 0.2),
+                   S(soft: 0.5, exact: 1, weight: 0.1), S(soft: 0.1, exact: 0, weight: 0.7)]
+        let thought = [S(soft: 0.8, exact: 1, weight: 1), S(soft: 0.7, exact: 1, weight: 1), S(soft: 0.95, exact: 1, weight: 1),
+                       S(soft: 0.2, exact: 0, weight: 1), S(soft: 0.3, exact: 0, weight: 1)]
+        let base = [S(soft: 0.3, exact: 0, weight: 0), S(soft: 0.2, exact: 0, weight: 0), S(soft: 0.97, exact: 1, weight: 0),
+                    S(soft: 0.6, exact: 1, weight: 0), S(soft: 0.1, exact: 0, weight: 0)]
+        let c = ThoughtCorrectness(task: .gsm, mix: mix, thought: thought, base: base)
+        XCTAssertEqual(c.items, 5)
+        XCTAssertEqual(c.groups.map(\.items), [2, 1, 1, 1])
+        XCTAssertEqual(c.groups.map(\.thoughtRight), [true, true, false, false])
+        XCTAssertEqual(c.groups.map(\.baseRight), [false, true, true, false])
+        XCTAssertEqual(c.groups[0].weight, 0.4, accuracy: 1e-12)
+        XCTAssertEqual(c.groups[0].mixSoft, 0.5, accuracy: 1e-12)
+        XCTAssertEqual(c.groups[0].mixExact, 0.5, accuracy: 1e-12)
+        XCTAssertEqual(c.groups[0].thoughtSoft, 0.75, accuracy: 1e-12)
+        XCTAssertEqual(c.groups[0].baseSoft, 0.25, accuracy: 1e-12)
+        XCTAssertEqual(c.groups[2].weight, 0.1, accuracy: 1e-12)
+        XCTAssertEqual(c.groups[3].weight, 0.7, accuracy: 1e-12)
+        // Per item the higher soft: 0.8, 0.7, 0.97 (base), 0.6 (base), 0.3; exact 1, 1, 1, 1, 0.
+        XCTAssertEqual(c.hindsightSoft, (0.8 + 0.7 + 0.97 + 0.6 + 0.3) / 5, accuracy: 1e-12)
+        XCTAssertEqual(c.hindsightExact, 0.8, accuracy: 1e-12)
+        let empty = ThoughtCorrectness(task: .csqa, mix: [], thought: [], base: [])
+        XCTAssertTrue(empty.groups.allSatisfy { $0.items == 0 && $0.weight.isNaN })
+
+        let tasks: [EvalTask] = [.gsm, .gsm, .csqa, .csqa]
+        let own = [Array(mix[0..<2]), Array(mix[2..<5]), [mix[0]], [mix[1]]]
+        let alone = [Array(thought[0..<2]), Array(thought[2..<5]), [thought[0]], []]
+        let bases = [Array(base[0..<2]), Array(base[2..<5]), [base[0]], []]
+        let splits = ThoughtCorrectness.split(tasks: tasks, own: own, thoughtAlone: alone, base: bases)
+        XCTAssertEqual(splits.map(\.task), [.gsm, .csqa])
+        XCTAssertEqual(splits[0], c)
+        XCTAssertEqual(splits[1].items, 1, "the set without fixed-share scores is left out")
+        let lines = ThoughtCorrectness.lines(splits)
+        XCTAssertEqual(lines.filter { $0.hasPrefix("gsm   right  wrong") }.count, 1, lines.joined(separator: "\n"))
+        XCTAssertTrue(lines.contains { $0.hasPrefix("csqa  hindsight") && $0.contains("of 1 items") }, lines.joined(separator: "\n"))
+    }
+
+    /// `sweep eval --by-correctness` on the fixture run: the groups hold every item of each task, and
+    /// their weights and mixed scores average back to the run's evaluation.
+    func testByCorrectnessAveragesBackToTheEvaluation() throws {
+        let run = try noisyRun()
+        let evaluation = try SavedRunEvaluation.evaluate(run, byCorrectness: true)
+        XCTAssertEqual(evaluation.withThoughts, try SavedRunEvaluation.evaluate(run).withThoughts)
+        XCTAssertTrue(try SavedRunEvaluation.evaluate(run).byCorrectness.isEmpty)
+        XCTAssertEqual(evaluation.byCorrectness.map(\.task), [.gsm, .csqa])
+        for split in evaluation.byCorrectness {
+            let sets = evaluation.withThoughts.sets.filter { $0.task == split.task }
+            XCTAssertEqual(split.items, sets.count * evaluation.itemsPerSet)
+            XCTAssertEqual(split.groups.map(\.items).reduce(0, +), split.items)
+            let present = split.groups.filter { $0.items > 0 }
+            func pooled(_ key: KeyPath<ThoughtCorrectness.Group, Double>) -> Double {
+                present.map { $0[keyPath: key] * Double($0.items) }.reduce(0, +) / Double(split.items)
+            }
+            XCTAssertEqual(pooled(\.weight), evaluation.withThoughts.mean(split.task, \.weight), accuracy: 1e-9)
+            XCTAssertEqual(pooled(\.mixSoft), evaluation.withThoughts.mean(split.task, \.soft), accuracy: 1e-9)
+            XCTAssertEqual(pooled(\.mixExact), evaluation.withThoughts.mean(split.task, \.exact), accuracy: 1e-9)
+            XCTAssertEqual(pooled(\.baseSoft), evaluation.withoutThoughts.mean(split.task, \.soft), accuracy: 1e-9)
+            XCTAssertGreaterThanOrEqual(split.hindsightSoft, max(pooled(\.thoughtSoft), pooled(\.baseSoft)) - 1e-12)
+        }
+        let table = evaluation.table()
+        XCTAssertTrue(table.contains("head weight by correctness, own thought"), table)
+        XCTAssertTrue(table.contains("gsm   hindsight (per item the better of w=1 and w=0"), table)
+    }
+
     /// `--decoding sampled`: the model copy samples its evaluation thoughts exactly as the original
     /// does when told to; the scores are reproducible, differ from greedy thoughts' and leave the
     /// base scores alone.
