@@ -33,6 +33,8 @@ public struct SavedRunEvaluation: Sendable {
     /// The head's weight and the scores by whether the thought alone and the base are right, per
     /// task, when asked for (`ThoughtCorrectness`).
     public var byCorrectness: [ThoughtCorrectness] = []
+    /// The same for each set (with one answer token), in set order.
+    public var byCorrectnessPerSet: [ThoughtCorrectness] = []
     /// How the thoughts were decoded (the run's `eval.decoding` unless overridden).
     public var decoding = QuietSTaRConfig.ThoughtDecoding.greedy
 
@@ -111,6 +113,8 @@ public struct SavedRunEvaluation: Sendable {
             let scored = evaluator.itemScores(model, pad: vocabulary.pad, fixedShares: [1, 0])
             out.byCorrectness = ThoughtCorrectness.split(tasks: evaluator.sets.map(\.task), own: scored.own, thoughtAlone: scored.byShare[0],
                                                          base: scored.byShare[1])
+            out.byCorrectnessPerSet = ThoughtCorrectness.perSet(tasks: evaluator.sets.map(\.task), names: evaluator.sets.map(\.name),
+                                                                own: scored.own, thoughtAlone: scored.byShare[0], base: scored.byShare[1])
         }
         return out
     }
@@ -175,7 +179,7 @@ public struct SavedRunEvaluation: Sendable {
         }
         if !byCorrectness.isEmpty {
             lines.append("")
-            lines += ThoughtCorrectness.lines(byCorrectness)
+            lines += ThoughtCorrectness.lines(byCorrectness + byCorrectnessPerSet)
         }
         if let c = cot {
             lines.append("")

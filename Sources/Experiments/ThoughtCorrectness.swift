@@ -5,7 +5,8 @@ import SyntheticData
 /// with its own thought, sorted by whether the thought's prediction alone (fixed share w = 1) and
 /// the base prediction (w = 0) get it right (exact match), and for each of the four groups the
 /// head's mean weight at the answer and the mean scores of the mix, the thought alone and the base
-/// (`sweep eval <run> --by-correctness`). A head that tells right thoughts from wrong ones gives
+/// (`sweep eval <run> --by-correctness`), pooled over the task's sets and for each set (`perSet`), since
+/// pooled groups also differ by difficulty. A head that tells right thoughts from wrong ones gives
 /// the thought more weight where it alone is right and the base is wrong than the other way round.
 /// The hindsight line is a head that picks, item by item, the better of w = 1 and w = 0 (the
 /// higher soft score): a bound on what choosing between the two predictions could give.
@@ -22,6 +23,8 @@ public struct ThoughtCorrectness: Sendable, Equatable {
     }
 
     public let task: EvalTask
+    /// "gsm" or "csqa" for a task's pooled items, else the set's name.
+    public let name: String
     public let items: Int
     /// (right, wrong), (right, right), (wrong, right), (wrong, wrong): thought alone, base.
     public let groups: [Group]
@@ -31,9 +34,11 @@ public struct ThoughtCorrectness: Sendable, Equatable {
 
     /// - mix, thought, base: per item (pooled over the task's sets, in the same item order) the
     ///   score with the head's mix, with the thought's prediction alone and with the base prediction.
-    public init(task: EvalTask, mix: [Evaluator.ItemScore], thought: [Evaluator.ItemScore], base: [Evaluator.ItemScore]) {
+    public init(task: EvalTask, name: String? = nil, mix: [Evaluator.ItemScore], thought: [Evaluator.ItemScore],
+                base: [Evaluator.ItemScore]) {
         precondition(mix.count == thought.count && mix.count == base.count, "ThoughtCorrectness: one score per item in each")
         self.task = task
+        self.name = name ?? task.rawValue
         items = mix.count
         func mean(_ xs: [Double]) -> Double { xs.isEmpty ? .nan : xs.reduce(0, +) / Double(xs.count) }
         groups = [(true, false), (true, true), (false, true), (false, false)].map { tr, br in
@@ -59,22 +64,30 @@ public struct ThoughtCorrectness: Sendable, Equatable {
         }
     }
 
+    /// The split of each set with fixed-share scores, in set order; `names[j]` is set j's name.
+    public static func perSet(tasks: [EvalTask], names: [String], own: [[Evaluator.ItemScore]],
+                              thoughtAlone: [[Evaluator.ItemScore]], base: [[Evaluator.ItemScore]]) -> [ThoughtCorrectness] {
+        tasks.indices.filter { !thoughtAlone[$0].isEmpty }.map {
+            ThoughtCorrectness(task: tasks[$0], name: names[$0], mix: own[$0], thought: thoughtAlone[$0], base: base[$0])
+        }
+    }
+
     /// Lines of `sweep eval`'s table for these splits.
     public static func lines(_ splits: [ThoughtCorrectness]) -> [String] {
         func f(_ x: Double) -> String { String(format: "%9.3f", x) }
         func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
+        let width = max(10, (splits.map(\.name.count).max() ?? 0) + 2)
         var out = ["head weight by correctness, own thought: items grouped by whether the thought's prediction alone (w=1) and the "
                    + "base prediction (w=0) are right (exact match); weight = the head's mean weight at the answer; soft "
-                   + "scores of the mix, w=1 and w=0; items pooled over the task's sets",
-                   "task  w=1    w=0      items   weight  mix soft mix exact  w=1 soft  w=0 soft"]
+                   + "scores of the mix, w=1 and w=0; items of a task (gsm, csqa) pooled over its sets, then of each set",
+                   pad("items of", width) + "w=1    w=0      items   weight  mix soft mix exact  w=1 soft  w=0 soft"]
         for s in splits {
-            let name = s.task == .gsm ? "gsm" : "csqa"
             for g in s.groups {
-                out.append(pad(name, 6) + pad(g.thoughtRight ? "right" : "wrong", 7) + pad(g.baseRight ? "right" : "wrong", 7)
+                out.append(pad(s.name, width) + pad(g.thoughtRight ? "right" : "wrong", 7) + pad(g.baseRight ? "right" : "wrong", 7)
                            + String(format: "%7d", g.items) + f(g.weight) + f(g.mixSoft) + f(g.mixExact) + f(g.thoughtSoft)
                            + f(g.baseSoft))
             }
-            out.append(pad(name, 6) + "hindsight (per item the better of w=1 and w=0, of \(s.items) items): soft "
+            out.append(pad(s.name, width) + "hindsight (per item the better of w=1 and w=0, of \(s.items) items): soft "
                        + String(format: "%.3f, exact %.3f", s.hindsightSoft, s.hindsightExact))
         }
         return out

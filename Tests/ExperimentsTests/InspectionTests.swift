@@ -286,9 +286,17 @@ final class InspectionTests: XCTestCase {
         XCTAssertEqual(splits.map(\.task), [.gsm, .csqa])
         XCTAssertEqual(splits[0], c)
         XCTAssertEqual(splits[1].items, 1, "the set without fixed-share scores is left out")
-        let lines = ThoughtCorrectness.lines(splits)
-        XCTAssertEqual(lines.filter { $0.hasPrefix("gsm   right  wrong") }.count, 1, lines.joined(separator: "\n"))
-        XCTAssertTrue(lines.contains { $0.hasPrefix("csqa  hindsight") && $0.contains("of 1 items") }, lines.joined(separator: "\n"))
+        let perSet = ThoughtCorrectness.perSet(tasks: tasks, names: ["gsm-k1", "gsm-k2", "csqa-hop1", "csqa-hop2"], own: own,
+                                               thoughtAlone: alone, base: bases)
+        XCTAssertEqual(perSet.map(\.name), ["gsm-k1", "gsm-k2", "csqa-hop1"], "the set without fixed-share scores is left out")
+        // (Compared as text: its empty group's means are NaN, which no NaN equals.)
+        XCTAssertEqual("\(perSet[1])", "\(ThoughtCorrectness(task: .gsm, name: "gsm-k2", mix: own[1], thought: alone[1], base: bases[1]))")
+        XCTAssertEqual(perSet[1].groups.map(\.items), [0, 1, 1, 1])
+        let lines = ThoughtCorrectness.lines(splits + perSet)
+        let text = lines.joined(separator: "\n")
+        XCTAssertEqual(lines.filter { $0.hasPrefix("gsm ") && $0.contains("right  wrong") }.count, 1, text)
+        XCTAssertEqual(lines.filter { $0.hasPrefix("gsm-k2 ") && $0.contains("wrong  right") }.count, 1, text)
+        XCTAssertTrue(lines.contains { $0.hasPrefix("csqa ") && $0.contains("hindsight") && $0.contains("of 1 items") }, text)
     }
 
     /// `sweep eval --by-correctness` on the fixture run: the groups hold every item of each task, and
@@ -313,9 +321,16 @@ final class InspectionTests: XCTestCase {
             XCTAssertEqual(pooled(\.baseSoft), evaluation.withoutThoughts.mean(split.task, \.soft), accuracy: 1e-9)
             XCTAssertGreaterThanOrEqual(split.hindsightSoft, max(pooled(\.thoughtSoft), pooled(\.baseSoft)) - 1e-12)
         }
+        XCTAssertEqual(evaluation.byCorrectnessPerSet.map(\.name), evaluation.withThoughts.sets.map(\.name))
+        for (split, set) in zip(evaluation.byCorrectnessPerSet, evaluation.withThoughts.sets) {
+            XCTAssertEqual(split.items, evaluation.itemsPerSet)
+            let weight = split.groups.filter { $0.items > 0 }.map { $0.weight * Double($0.items) }.reduce(0, +) / Double(split.items)
+            XCTAssertEqual(weight, set.weight, accuracy: 1e-9, set.name)
+        }
         let table = evaluation.table()
         XCTAssertTrue(table.contains("head weight by correctness, own thought"), table)
-        XCTAssertTrue(table.contains("gsm   hindsight (per item the better of w=1 and w=0"), table)
+        XCTAssertTrue(table.contains("hindsight (per item the better of w=1 and w=0"), table)
+        XCTAssertTrue(table.split(separator: "\n").contains { $0.hasPrefix("gsm-k1 ") && $0.contains("hindsight") }, table)
     }
 
     /// `--decoding sampled`: the model copy samples its evaluation thoughts exactly as the original
