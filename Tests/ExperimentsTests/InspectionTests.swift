@@ -331,6 +331,13 @@ final class InspectionTests: XCTestCase {
         XCTAssertTrue(table.contains("head weight by correctness, own thought"), table)
         XCTAssertTrue(table.contains("hindsight (per item the better of w=1 and w=0"), table)
         XCTAssertTrue(table.split(separator: "\n").contains { $0.hasPrefix("gsm-k1 ") && $0.contains("hindsight") }, table)
+        // A run without thoughts has nothing to sort by: refused, naming the flag and the run.
+        let plain = TrainedRun(experimentName: run.experimentName, id: run.id, directory: run.directory, experiment: run.experiment,
+                               vocabulary: run.vocabulary, model: run.model.baseOnly(), baseKey: run.baseKey)
+        XCTAssertThrowsError(try SavedRunEvaluation.evaluate(plain, byCorrectness: true)) { error in
+            XCTAssertTrue("\(error)".contains("--by-correctness") && "\(error)".contains(run.name)
+                          && "\(error)".contains("no-thought run"), "\(error)")
+        }
     }
 
     /// `--decoding sampled`: the model copy samples its evaluation thoughts exactly as the original
