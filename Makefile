@@ -39,11 +39,11 @@ bench: deps
 # mixing-head there for the report notes only).
 # Base-model checks (direct / worked / oracle, <results>/<e>/base-checks.md) for BASE_CHECKS.
 # A saved table that lists exactly the experiment's current base models is kept (--keep-current).
-EXPERIMENTS ?= thought-length controls corpus ablations cot csqa csqa-controls thought-length-long csqa-long csqa-corpus corpus-packed corpus-tokens corpus-packed-base csqa-corpus-tokens mixing-head csqa-mixing-head direct-answers replication/thought-length replication/controls replication/corpus replication/csqa replication/mixing-head
+EXPERIMENTS ?= thought-length controls corpus ablations cot csqa csqa-controls thought-length-long csqa-long csqa-corpus corpus-packed corpus-tokens corpus-packed-base csqa-corpus-tokens mixing-head csqa-mixing-head direct-answers csqa-direct-answers replication/thought-length replication/controls replication/corpus replication/csqa replication/mixing-head
 BASE_CHECKS ?= thought-length cot csqa corpus-packed-base replication/thought-length replication/csqa
 # Thought-content tables (own / another item's / own shuffled / pause / no thought, <results>/<e>/thought-content.md)
 # for THOUGHT_CONTENT; a saved table that lists the runs with their logged evaluations is kept.
-THOUGHT_CONTENT ?= thought-length controls corpus ablations cot csqa csqa-controls thought-length-long csqa-long csqa-corpus corpus-packed corpus-tokens corpus-packed-base csqa-corpus-tokens mixing-head csqa-mixing-head direct-answers replication/thought-length replication/mixing-head
+THOUGHT_CONTENT ?= thought-length controls corpus ablations cot csqa csqa-controls thought-length-long csqa-long csqa-corpus corpus-packed corpus-tokens corpus-packed-base csqa-corpus-tokens mixing-head csqa-mixing-head direct-answers csqa-direct-answers replication/thought-length replication/mixing-head
 # The results folder of the shell loop's entry $e (results, or results/<folder> for <folder>/<e>).
 RESULTS_OF = r=results; case $$e in */*) r=results/$${e%/*};; esac
 # The <folder>s of the EXPERIMENTS entries that have one.
