@@ -100,7 +100,7 @@ public struct Evaluator: Sendable {
     /// with answers of more than one token, like the other sources.
     public func evaluate(_ model: QuietSTaRModel, pad: Int, thoughts sources: [ThoughtSource], given: [Int]? = nil,
                          fixedShares: [Float]) -> (bySource: [ThoughtSource: Result], byShare: [Result]) {
-        let all = scoreAll(model, pad: pad, thoughts: sources, given: given, fixedShares: fixedShares)
+        let all = score(model, pad: pad, thoughts: sources, given: given, fixedShares: fixedShares)
         return (all.bySource, all.byShare)
     }
 
@@ -112,20 +112,21 @@ public struct Evaluator: Sendable {
         public let weight: Double
     }
 
-    /// Every item scored one by one, with its own thought (`own`) and with that thought under each
-    /// fixed share (`byShare[j]` is `fixedShares[j]`): `[set][item]`, in the order of `sets` and of
-    /// each set's items. The same evaluation as `evaluate(_:pad:thoughts:given:fixedShares:)` (same
-    /// batches, same thoughts): a set's mean of `own` is its score there. Sets with answers of more
-    /// than one token have no fixed-share scores (an empty list, like their NaN there).
-    public func itemScores(_ model: QuietSTaRModel, pad: Int, fixedShares: [Float])
-        -> (own: [[ItemScore]], byShare: [[[ItemScore]]]) {
-        let all = scoreAll(model, pad: pad, thoughts: [.own], given: nil, fixedShares: fixedShares)
-        return (all.ownItems, all.shareItems)
+    /// `evaluate(_:pad:thoughts:given:fixedShares:)`'s results, and the same evaluation item by item.
+    public struct Scored: Sendable {
+        public let bySource: [ThoughtSource: Result]
+        public let byShare: [Result]
+        /// Every item with its own thought, `[set][item]` in the order of `sets` and of each set's
+        /// items: a set's mean is its score in `bySource[.own]`.
+        public let ownItems: [[ItemScore]]
+        /// The same per fixed share (`shareItems[j]` is `fixedShares[j]`); sets with answers of more
+        /// than one token have none (an empty list, like their NaN in `byShare`).
+        public let shareItems: [[[ItemScore]]]
     }
 
-    private func scoreAll(_ model: QuietSTaRModel, pad: Int, thoughts sources: [ThoughtSource], given: [Int]?,
-                          fixedShares: [Float])
-        -> (bySource: [ThoughtSource: Result], byShare: [Result], ownItems: [[ItemScore]], shareItems: [[[ItemScore]]]) {
+    /// `evaluate(_:pad:thoughts:given:fixedShares:)` with the item-by-item scores too (one pass).
+    public func score(_ model: QuietSTaRModel, pad: Int, thoughts sources: [ThoughtSource], given: [Int]? = nil,
+                      fixedShares: [Float]) -> Scored {
         let wanted = Set(sources).union([.own])
         precondition(!wanted.contains(.given) || given?.count == model.config.thoughtLength,
                      "Evaluator: the given thought must have t = \(model.config.thoughtLength) tokens")
@@ -211,7 +212,8 @@ public struct Evaluator: Sendable {
         }
         var bySource: [ThoughtSource: Result] = [:]
         for source in wanted { bySource[source] = Result(sets: scores[.source(source)] ?? []) }
-        return (bySource, fixedShares.indices.map { Result(sets: scores[.share($0)] ?? []) }, ownItems, shareItems)
+        return Scored(bySource: bySource, byShare: fixedShares.indices.map { Result(sets: scores[.share($0)] ?? []) },
+                      ownItems: ownItems, shareItems: shareItems)
     }
 
     /// Scores items with one answer token from the prediction after the last prompt position only

@@ -87,7 +87,9 @@ public struct SavedRunEvaluation: Sendable {
         if byCorrectness && run.model.config.method == .noThought {
             throw TrainedRunError("--by-correctness: run \(run.name) is a no-thought run; it has no thoughts to sort items by")
         }
-        let all = evaluator.evaluate(model, pad: vocabulary.pad, thoughts: sources, given: given, fixedShares: thoughtShares)
+        // With --by-correctness the same pass also scores the own thoughts at shares 1 and 0, item by item.
+        let all = evaluator.score(model, pad: vocabulary.pad, thoughts: sources, given: given,
+                                  fixedShares: thoughtShares + (byCorrectness ? [1, 0] : []))
         let scored = all.bySource
         let with = scored[.own]!
         let without = evaluator.evaluate(model.baseOnly(), pad: vocabulary.pad)
@@ -107,14 +109,14 @@ public struct SavedRunEvaluation: Sendable {
         out.givenThoughtText = given.map { run.vocabulary.decode($0) } ?? ""
         out.thoughtLength = e.quietstar.thoughtLength
         out.fixedShares = thoughtShares
-        out.withFixedShares = all.byShare
+        out.withFixedShares = Array(all.byShare.prefix(thoughtShares.count))
         out.decoding = model.config.evalThoughts
         if byCorrectness {
-            let scored = evaluator.itemScores(model, pad: vocabulary.pad, fixedShares: [1, 0])
-            out.byCorrectness = ThoughtCorrectness.split(tasks: evaluator.sets.map(\.task), own: scored.own, thoughtAlone: scored.byShare[0],
-                                                         base: scored.byShare[1])
-            out.byCorrectnessPerSet = ThoughtCorrectness.perSet(tasks: evaluator.sets.map(\.task), names: evaluator.sets.map(\.name),
-                                                                own: scored.own, thoughtAlone: scored.byShare[0], base: scored.byShare[1])
+            let alone = all.shareItems[thoughtShares.count], base = all.shareItems[thoughtShares.count + 1]
+            let tasks = evaluator.sets.map(\.task)
+            out.byCorrectness = ThoughtCorrectness.split(tasks: tasks, own: all.ownItems, thoughtAlone: alone, base: base)
+            out.byCorrectnessPerSet = ThoughtCorrectness.perSet(tasks: tasks, names: evaluator.sets.map(\.name), own: all.ownItems,
+                                                                thoughtAlone: alone, base: base)
         }
         return out
     }

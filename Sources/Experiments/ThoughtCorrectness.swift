@@ -52,7 +52,7 @@ public struct ThoughtCorrectness: Sendable, Equatable {
         hindsightExact = mean(best.map(\.exact))
     }
 
-    /// The split of each task a run's sets have (one answer token per item), from `Evaluator.itemScores`
+    /// The split of each task a run's sets have (one answer token per item), from `Evaluator.score`
     /// with fixed shares [1, 0]; `tasks[j]` is set j's task.
     public static func split(tasks: [EvalTask], own: [[Evaluator.ItemScore]], thoughtAlone: [[Evaluator.ItemScore]],
                              base: [[Evaluator.ItemScore]]) -> [ThoughtCorrectness] {

@@ -207,15 +207,19 @@ final class InspectionTests: XCTestCase {
         }
     }
 
-    /// `Evaluator.itemScores`: the evaluation item by item. Each set's mean of the items is the
+    /// `Evaluator.score`: the evaluation item by item. Each set's mean of the items is the
     /// evaluation's score of the set (own thought and fixed shares), and each item's own score and
     /// weight is the dense replay's after its greedy thought.
     func testItemScoresAreTheEvaluationItemByItem() throws {
         let run = try noisyRun()
         let evaluator = Evaluator(experiment: run.experiment, vocabulary: run.vocabulary)
         let pad = run.vocabulary.pad
-        let items = evaluator.itemScores(run.model, pad: pad, fixedShares: [1, 0])
+        let all = evaluator.score(run.model, pad: pad, thoughts: [.own], fixedShares: [1, 0])
+        let items = (own: all.ownItems, byShare: all.shareItems)
+        // The item lists come with the results of the same pass, and those are `evaluate`'s.
         let scored = evaluator.evaluate(run.model, pad: pad, thoughts: [.own], fixedShares: [1, 0])
+        XCTAssertEqual(all.bySource, scored.bySource)
+        XCTAssertEqual(all.byShare, scored.byShare)
         XCTAssertEqual(items.own.count, evaluator.sets.count)
         XCTAssertEqual(items.byShare.count, 2)
         func mean(_ xs: [Evaluator.ItemScore], _ key: KeyPath<Evaluator.ItemScore, Double>) -> Double {
@@ -306,6 +310,10 @@ final class InspectionTests: XCTestCase {
         let evaluation = try SavedRunEvaluation.evaluate(run, byCorrectness: true)
         XCTAssertEqual(evaluation.withThoughts, try SavedRunEvaluation.evaluate(run).withThoughts)
         XCTAssertTrue(try SavedRunEvaluation.evaluate(run).byCorrectness.isEmpty)
+        // Its shares 1 and 0 ride in the same pass as the caller's, which come out unchanged.
+        let withShares = try SavedRunEvaluation.evaluate(run, thoughtShares: [0.3], byCorrectness: true)
+        XCTAssertEqual(withShares.withFixedShares, try SavedRunEvaluation.evaluate(run, thoughtShares: [0.3]).withFixedShares)
+        XCTAssertEqual("\(withShares.byCorrectness)", "\(evaluation.byCorrectness)")
         XCTAssertEqual(evaluation.byCorrectness.map(\.task), [.gsm, .csqa])
         for split in evaluation.byCorrectness {
             let sets = evaluation.withThoughts.sets.filter { $0.task == split.task }
