@@ -37,6 +37,10 @@ public struct SavedRunEvaluation: Sendable {
     public var byCorrectnessPerSet: [ThoughtCorrectness] = []
     /// How the thoughts were decoded (the run's `eval.decoding` unless overridden).
     public var decoding = QuietSTaRConfig.ThoughtDecoding.greedy
+    /// The tasks whose world the run's base model was never pretrained on (`data.corpus.base` has
+    /// none of its text): their sets are scored and shown, but test nothing, and `byCorrectness`
+    /// leaves them out.
+    public var unseenTasks: [EvalTask] = []
 
     /// - items: items per set (nil: the run's `eval.itemsPerSet`; the first n items of each set).
     /// - cotItems: GSM items for chain-of-thought maj@k (nil or 0: none), with the run's `eval.cot`.
@@ -111,14 +115,27 @@ public struct SavedRunEvaluation: Sendable {
         out.fixedShares = thoughtShares
         out.withFixedShares = Array(all.byShare.prefix(thoughtShares.count))
         out.decoding = model.config.evalThoughts
+        out.unseenTasks = [EvalTask.gsm, .csqa].filter { !e.data.corpus.base.covers($0) }
         if byCorrectness {
             let alone = all.shareItems[thoughtShares.count], base = all.shareItems[thoughtShares.count + 1]
             let tasks = evaluator.sets.map(\.task)
+            let unseen = out.unseenTasks
+            let seen = { (split: ThoughtCorrectness) in !unseen.contains(split.task) }
             out.byCorrectness = ThoughtCorrectness.split(tasks: tasks, own: all.ownItems, thoughtAlone: alone, base: base)
+                .filter(seen)
             out.byCorrectnessPerSet = ThoughtCorrectness.perSet(tasks: tasks, names: evaluator.sets.map(\.name), own: all.ownItems,
-                                                                thoughtAlone: alone, base: base)
+                                                                thoughtAlone: alone, base: base).filter(seen)
         }
         return out
+    }
+
+    /// One line per task whose world the base model was not pretrained on.
+    var unseenLines: [String] {
+        unseenTasks.map { task in
+            let world = task == .gsm ? "GSM-style" : "knowledge-base"
+            return "\(task.rawValue): the base model was not pretrained on the \(world) world (data.corpus.base has none of its text), "
+                + "so its \(task.rawValue) scores test nothing"
+        }
     }
 
     /// A table: per set and per task mean, soft score and exact match with thoughts, without, and
@@ -143,6 +160,7 @@ public struct SavedRunEvaluation: Sendable {
         }
         lines.append(String(format: "thought weight (the thought's share of the mixed prediction at the answer, mean): gsm %.3f, csqa %.3f",
                             withThoughts.gsmWeight, withThoughts.csqaWeight))
+        lines += unseenLines
         // Soft score (or another score) of each result per set, then per task mean, one column each.
         func scoreColumns(_ names: [String], _ results: [Evaluator.Result], score: KeyPath<Evaluator.SetScore, Double> = \.soft) {
             lines.append(pad("set", width) + "  diff" + names.map { String(repeating: " ", count: max(1, 9 - $0.count)) + $0 }.joined())
@@ -182,6 +200,10 @@ public struct SavedRunEvaluation: Sendable {
         if !byCorrectness.isEmpty {
             lines.append("")
             lines += ThoughtCorrectness.lines(byCorrectness + byCorrectnessPerSet)
+            if !unseenTasks.isEmpty {
+                lines.append("(left out: " + unseenTasks.map { "\($0.rawValue) sets" }.joined(separator: ", ")
+                             + ", whose world the base model was not pretrained on)")
+            }
         }
         if let c = cot {
             lines.append("")

@@ -314,8 +314,26 @@ final class InspectionTests: XCTestCase {
         let withShares = try SavedRunEvaluation.evaluate(run, thoughtShares: [0.3], byCorrectness: true)
         XCTAssertEqual(withShares.withFixedShares, try SavedRunEvaluation.evaluate(run, thoughtShares: [0.3]).withFixedShares)
         XCTAssertEqual("\(withShares.byCorrectness)", "\(evaluation.byCorrectness)")
-        XCTAssertEqual(evaluation.byCorrectness.map(\.task), [.gsm, .csqa])
-        for split in evaluation.byCorrectness {
+        // The fixture's base model saw only the GSM-style world: its CSQA-style sets are left out of the
+        // split and marked in the table.
+        XCTAssertEqual(evaluation.unseenTasks, [.csqa])
+        XCTAssertEqual(evaluation.byCorrectness.map(\.task), [.gsm])
+        XCTAssertEqual(evaluation.byCorrectnessPerSet.map(\.name), evaluation.withThoughts.sets.filter { $0.task == .gsm }.map(\.name))
+        XCTAssertTrue(evaluation.table().contains("(left out: csqa sets, whose world the base model was not pretrained on)"))
+        XCTAssertTrue(evaluation.table().contains("csqa: the base model was not pretrained on the knowledge-base world"))
+        XCTAssertFalse(evaluation.table().contains("gsm: the base model was not pretrained"))
+        // Told that its base model saw both worlds (the same weights), every set is split.
+        var both = run.experiment
+        both.data.corpus.base = .bothRecipe
+        let bothRun = TrainedRun(experimentName: run.experimentName, id: run.id, directory: run.directory, experiment: both,
+                                 vocabulary: run.vocabulary, model: run.model, baseKey: run.baseKey)
+        let bothEvaluation = try SavedRunEvaluation.evaluate(bothRun, byCorrectness: true)
+        XCTAssertEqual(bothEvaluation.unseenTasks, [])
+        XCTAssertFalse(bothEvaluation.table().contains("left out"))
+        XCTAssertEqual(bothEvaluation.withThoughts, evaluation.withThoughts)
+        XCTAssertEqual(bothEvaluation.byCorrectness.map(\.task), [.gsm, .csqa])
+        XCTAssertEqual("\(bothEvaluation.byCorrectness.first!)", "\(evaluation.byCorrectness.first!)")
+        for split in bothEvaluation.byCorrectness {
             let sets = evaluation.withThoughts.sets.filter { $0.task == split.task }
             XCTAssertEqual(split.items, sets.count * evaluation.itemsPerSet)
             XCTAssertEqual(split.groups.map(\.items).reduce(0, +), split.items)
@@ -329,8 +347,8 @@ final class InspectionTests: XCTestCase {
             XCTAssertEqual(pooled(\.baseSoft), evaluation.withoutThoughts.mean(split.task, \.soft), accuracy: 1e-9)
             XCTAssertGreaterThanOrEqual(split.hindsightSoft, max(pooled(\.thoughtSoft), pooled(\.baseSoft)) - 1e-12)
         }
-        XCTAssertEqual(evaluation.byCorrectnessPerSet.map(\.name), evaluation.withThoughts.sets.map(\.name))
-        for (split, set) in zip(evaluation.byCorrectnessPerSet, evaluation.withThoughts.sets) {
+        XCTAssertEqual(bothEvaluation.byCorrectnessPerSet.map(\.name), evaluation.withThoughts.sets.map(\.name))
+        for (split, set) in zip(bothEvaluation.byCorrectnessPerSet, evaluation.withThoughts.sets) {
             XCTAssertEqual(split.items, evaluation.itemsPerSet)
             let weight = split.groups.filter { $0.items > 0 }.map { $0.weight * Double($0.items) }.reduce(0, +) / Double(split.items)
             XCTAssertEqual(weight, set.weight, accuracy: 1e-9, set.name)
