@@ -114,7 +114,7 @@ public struct Setting: Sendable {
             case "policyWeight": parts.append("policy weight \(value)")
             case "mixingHeadLRScale": parts.append("mixing head at \(value)x the learning rate")
             case "mixingHeadTraining":
-                parts.append(value == "firstTalkStep" ? "mixing head trained by the first talk step" : "mixing head trained by \(value)")
+                parts.append(value == "firstTalkStep" ? "mixing head trained by the first talk step" : "mixing head trained by every talk step")
             case "rewardBaseline": parts.append(value == "none" ? "no reward baseline" : "reward baseline: \(value)")
             default: parts.append("\(short): \(value)")
             }

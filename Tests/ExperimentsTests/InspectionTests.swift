@@ -319,9 +319,10 @@ final class InspectionTests: XCTestCase {
         XCTAssertEqual(evaluation.unseenTasks, [.csqa])
         XCTAssertEqual(evaluation.byCorrectness.map(\.task), [.gsm])
         XCTAssertEqual(evaluation.byCorrectnessPerSet.map(\.name), evaluation.withThoughts.sets.filter { $0.task == .gsm }.map(\.name))
-        XCTAssertTrue(evaluation.table().contains("(left out: csqa sets, whose world the base model was not pretrained on)"))
-        XCTAssertTrue(evaluation.table().contains("csqa: the base model was not pretrained on the knowledge-base world"))
-        XCTAssertFalse(evaluation.table().contains("gsm: the base model was not pretrained"))
+        let table = evaluation.table()
+        XCTAssertTrue(table.contains("(left out: csqa sets, whose world the base model was not pretrained on)"), table)
+        XCTAssertTrue(table.contains("csqa: the base model was not pretrained on the knowledge-base world"), table)
+        XCTAssertFalse(table.contains("gsm: the base model was not pretrained"), table)
         // Told that its base model saw both worlds (the same weights), every set is split.
         var both = run.experiment
         both.data.corpus.base = .bothRecipe
@@ -353,7 +354,6 @@ final class InspectionTests: XCTestCase {
             let weight = split.groups.filter { $0.items > 0 }.map { $0.weight * Double($0.items) }.reduce(0, +) / Double(split.items)
             XCTAssertEqual(weight, set.weight, accuracy: 1e-9, set.name)
         }
-        let table = evaluation.table()
         XCTAssertTrue(table.contains("head weight by correctness, own thought"), table)
         XCTAssertTrue(table.contains("hindsight (per item the better of w=1 and w=0"), table)
         XCTAssertTrue(table.split(separator: "\n").contains { $0.hasPrefix("gsm-k1 ") && $0.contains("hindsight") }, table)

@@ -73,6 +73,8 @@ final class GroupingTests: XCTestCase {
             .init(experiment: "ablations", overrides: [("policyWeight", "10")], method: "quietSTaR", seed: 1),
             .init(experiment: "controls", overrides: [("method", "pause")], method: "pause", seed: 1),
             .init(experiment: "mixing-head", overrides: [("mixingHeadLRScale", "10")], method: "quietSTaR", seed: 1),
+            .init(experiment: "mixing-head", overrides: [("mixingHeadTraining", "firstTalkStep")], method: "quietSTaR", seed: 1),
+            .init(experiment: "mixing-head", overrides: [("mixingHeadTraining", "allTalkSteps")], method: "quietSTaR", seed: 1),
         ], to: dir)
         let results = try Results.load(from: dir.path)
         XCTAssertEqual(results.settings(of: "corpus").map(\.label),
@@ -81,7 +83,9 @@ final class GroupingTests: XCTestCase {
                                                                     "8 thought tokens (paper: 10), 4 ahead, r = 4"])
         XCTAssertEqual(results.settings(of: "controls").map(\.label), ["Pause tokens (t = 8)"])
         XCTAssertEqual(results.settings(of: "mixing-head").map(\.label),
-                       ["8 thought tokens (paper: 10), 4 ahead, mixing head at 10x the learning rate"])
+                       ["8 thought tokens (paper: 10), 4 ahead, mixing head at 10x the learning rate",
+                        "8 thought tokens (paper: 10), 4 ahead, mixing head trained by every talk step",
+                        "8 thought tokens (paper: 10), 4 ahead, mixing head trained by the first talk step"])
     }
 
     func testLogWithoutMethodIsReportedByFileAndField() throws {
